@@ -1,0 +1,142 @@
+"""Loading definitions: YAML text → checked ``Definition``, or every problem, located."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from engine.definitions.analysis import Finding, analyse_fields
+from engine.definitions.models import Definition
+from engine.definitions.problems import DefinitionError, Problem
+from engine.definitions.structure_errors import structure_problems
+from engine.definitions.workflow_checks import analyse_workflow
+from engine.definitions.yaml_source import MAX_FILE_BYTES, SourceMap, YamlProblem, read_yaml
+
+TEMPLATES_FOLDER = "templates"  # document templates live in forms/templates/
+
+
+@dataclass(frozen=True)
+class LoadedDefinition:
+    """A checked definition, where it came from, and the hash that pins its content."""
+
+    definition: Definition
+    file: str
+    content_hash: str
+    data: Any  # the plain data the YAML held, which is what storage keeps and re-parses
+    source: SourceMap
+
+
+def parse_definition(
+    text: str, *, file: str = "<definition>", templates_dir: Path | None = None
+) -> LoadedDefinition:
+    """Parse and check one definition; raise DefinitionError listing every problem."""
+    try:
+        data, source = read_yaml(text)
+    except YamlProblem as problem:
+        located = Problem(file, problem.line, problem.column, problem.message)
+        raise DefinitionError([located]) from None
+    return check_data(data, source, file=file, templates_dir=templates_dir)
+
+
+def check_data(
+    data: Any, source: SourceMap, *, file: str, templates_dir: Path | None
+) -> LoadedDefinition:
+    try:
+        definition = Definition.model_validate(data)
+    except ValidationError as error:
+        located = structure_problems(error, data, source, Definition)
+        raise DefinitionError(
+            [Problem(file, mark.line, mark.column, message) for mark, message in located]
+        ) from None
+    findings = analyse_fields(definition) + analyse_workflow(definition, templates_dir)
+    if findings:
+        raise DefinitionError([_locate(finding, source, file) for finding in findings])
+    return LoadedDefinition(definition, file, content_hash(data), data, source)
+
+
+def load_definition(path: Path) -> LoadedDefinition:
+    """Load a definition file; templates are looked up in ``templates/`` beside it."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise DefinitionError(
+                [Problem(str(path), 1, 1, f"file is larger than {MAX_FILE_BYTES:,} bytes")]
+            )
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise DefinitionError(
+            [Problem(str(path), 1, 1, f"not UTF-8 text ({error.reason})")]
+        ) from None
+    except OSError as error:
+        raise DefinitionError(
+            [Problem(str(path), 1, 1, f"cannot read: {error.strerror}")]
+        ) from None
+    return parse_definition(text, file=str(path), templates_dir=path.parent / TEMPLATES_FOLDER)
+
+
+def content_hash(data: Any) -> str:
+    """sha256 of the definition's content: comments, key order and layout do not count."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def definition_files(paths: Iterable[Path]) -> list[Path]:
+    """The files named, and the *.yaml / *.yml files directly inside the folders named."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted([*path.glob("*.yaml"), *path.glob("*.yml")]))
+        else:
+            files.append(path)
+    return files
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    loaded: list[LoadedDefinition]
+    problems: list[Problem]
+
+
+def check_files(paths: Iterable[Path]) -> CheckResult:
+    """Load every definition; collect all problems, including procedures defined twice."""
+    loaded: list[LoadedDefinition] = []
+    problems: list[Problem] = []
+    files = definition_files(paths)
+    for path in files:
+        try:
+            loaded.append(load_definition(path))
+        except DefinitionError as error:
+            problems.extend(error.problems)
+    problems.extend(_duplicate_procedures(loaded))
+    return CheckResult(loaded, problems)
+
+
+def _duplicate_procedures(loaded: list[LoadedDefinition]) -> list[Problem]:
+    first: dict[str, str] = {}
+    problems = []
+    for item in loaded:
+        procedure = item.definition.procedure
+        if procedure in first:
+            problems.append(
+                Problem(
+                    item.file,
+                    1,
+                    1,
+                    f"procedure '{procedure}' is also defined in {first[procedure]}",
+                )
+            )
+        first.setdefault(procedure, item.file)
+    return problems
+
+
+def _locate(finding: Finding, source: SourceMap, file: str) -> Problem:
+    if finding.offset is None:
+        mark = source.locate(finding.path)
+    else:
+        mark = source.locate_in_text(finding.path, finding.offset)
+    return Problem(file, mark.line, mark.column, finding.message)

@@ -1,0 +1,144 @@
+"""The definition language as typed models: one procedure per YAML file.
+
+Parsed once at the boundary (``engine.definitions.loader``); everything downstream
+consumes these models, never raw dicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
+
+from engine.definitions.types import Identifier, IdentifierList, Period, ProcedureId, Slug
+from engine.expressions import Expression
+from engine.fields import AnyField, FieldBase
+from engine.fields.group import GroupField
+from engine.text import LocalizedText
+
+APPLICANT = "applicant"  # the role of whoever submitted; never declared in `roles`
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Page(_Strict):
+    id: Identifier
+    title: LocalizedText
+    intro: LocalizedText | None = None
+    show_if: Expression | None = None  # a page whose condition is false is skipped
+    fields: list[AnyField] = Field(min_length=1)
+
+
+class Check(_Strict):
+    """A rule across fields, evaluated after every field is valid."""
+
+    rule: Expression
+    message: LocalizedText
+    field: Identifier | None = None  # the field the error is shown at; the form top otherwise
+    code: Identifier | None = None
+
+
+class State(_Strict):
+    label: LocalizedText
+    description: LocalizedText | None = None  # what happens next, for the applicant
+    final: bool = False
+    issues: IdentifierList = Field(default_factory=list)  # documents issued on entering it
+    # true: the applicant may edit every answer; a list: only those fields or pages.
+    applicant_edits: bool | list[Identifier] = False
+    clock: Literal["running", "paused", "stopped"] = "running"
+
+
+class Approvals(_Strict):
+    """Votes needed before a transition fires: all roles, any one, or a number of them."""
+
+    from_: IdentifierList = Field(alias="from", min_length=1)
+    need: Literal["all", "any"] | PositiveInt = "all"
+    reject_to: Identifier | None = None  # where a rejecting vote sends the submission
+
+
+class Transition(_Strict):
+    action: Identifier
+    label: LocalizedText | None = None  # the button; the action name otherwise
+    from_: IdentifierList = Field(alias="from", min_length=1)
+    to: Identifier
+    by: IdentifierList = Field(default_factory=list)
+    when: Expression | None = None
+    comment: Literal["required", "optional", "none"] = "optional"
+    four_eyes: bool = False
+    approvals: Approvals | None = None
+    after: Period | None = None  # a timer: fires with no person once the state is this old
+    auto: bool = False  # fires as soon as the state is entered (when `when` holds)
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> Transition:
+        triggers = [bool(self.by or self.approvals), self.after is not None, self.auto]
+        if sum(triggers) != 1:
+            raise ValueError(
+                "a transition needs exactly one trigger: `by` (people), `approvals`, "
+                "`after` (a timer) or `auto: true`"
+            )
+        return self
+
+
+class Workflow(_Strict):
+    start: Identifier
+    states: dict[Identifier, State] = Field(min_length=1)
+    transitions: list[Transition] = Field(default_factory=list)
+
+
+class Document(_Strict):
+    title: LocalizedText
+    template: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]+\.html$")
+
+
+class Fee(_Strict):
+    amount: PositiveInt  # yen
+    note: LocalizedText | None = None
+
+
+class Definition(_Strict):
+    procedure: ProcedureId
+    version: PositiveInt
+    title: LocalizedText
+    summary: LocalizedText | None = None
+    department: Slug
+    submitters: Literal["citizen", "anyone"]
+    processing_period: Period | None = None
+    roles: list[Identifier] = Field(default_factory=list)
+    fee: Fee | None = None
+    contact: LocalizedText | None = None
+    pages: list[Page] = Field(min_length=1)
+    checks: list[Check] = Field(default_factory=list)
+    workflow: Workflow
+    documents: dict[Identifier, Document] = Field(default_factory=dict)
+
+    def fields(self) -> Iterator[FieldBase]:
+        """Every top-level field, in order."""
+        for page in self.pages:
+            yield from page.fields
+
+    def field(self, field_id: str) -> FieldBase | None:
+        return next((f for f in self.fields() if f.id == field_id), None)
+
+    def page_of(self, field_id: str) -> Page | None:
+        return next((p for p in self.pages if any(f.id == field_id for f in p.fields)), None)
+
+    def transition(self, action: str) -> Transition | None:
+        return next((t for t in self.workflow.transitions if t.action == action), None)
+
+    def sensitive_paths(self) -> list[str]:
+        """Paths of answers that are sensitive (encrypted at rest, masked, never exported)."""
+        return [path for path, spec in walk_fields(self.fields()) if spec.sensitive]
+
+
+def walk_fields(fields: Iterable[FieldBase], prefix: str = "") -> Iterator[tuple[str, FieldBase]]:
+    """Every field depth-first with its path; a repeated group's items are ``group[]``."""
+    for spec in fields:
+        path = f"{prefix}{spec.id}"
+        yield path, spec
+        if isinstance(spec, GroupField):
+            inner = f"{path}[]." if spec.repeat else f"{path}."
+            yield from walk_fields(spec.fields, inner)

@@ -1,0 +1,138 @@
+"""What every field type is: its YAML keys, and how it turns raw input into an answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.definitions.types import Identifier
+from engine.expressions import Expression
+from engine.expressions.types import STRING, ExprType
+from engine.text import LocalizedText
+
+
+class Invalid(Exception):  # noqa: N818 -- reads as `raise Invalid("too_long", max=10)`
+    """Raised by ``clean``: ``code`` names the message, ``params`` fill it in.
+
+    ``part`` names the sub-input at fault for composite fields (``family_kana`` of a name).
+    """
+
+    def __init__(self, code: str, *, part: str | None = None, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.part = part
+        self.params = params
+
+
+@dataclass(frozen=True)
+class InputPart:
+    """One input of a composite field (a name's 姓, a date's year)."""
+
+    name: str
+    label: LocalizedText
+    autocomplete: str | None = None
+    inputmode: str | None = None
+    width: int | None = None  # in characters, for the layout
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class InputHints:
+    """How a web page should ask for the field; the renderer decides the markup."""
+
+    widget: str  # text, textarea, number, date, select, radios, checkboxes, checkbox, file, ...
+    input_type: str = "text"
+    inputmode: str | None = None
+    autocomplete: str | None = None
+    max_length: int | None = None
+    parts: tuple[InputPart, ...] = field(default_factory=tuple)
+    accept: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CleanContext:
+    today: date
+
+
+class FieldBase(BaseModel):
+    """Keys every field has; subclasses add their own keys and behaviour."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type_name: ClassVar[str]
+    # Sensitive answers are encrypted at rest, masked in lists and never exported.
+    sensitive: ClassVar[bool] = False
+    # The message code for a required answer left blank: 入力 / 選択 / 添付 read differently.
+    blank_code: ClassVar[str] = "required"
+
+    id: Identifier
+    label: LocalizedText
+    hint: LocalizedText | None = None
+    required: bool = True
+    required_if: Expression | None = None
+    show_if: Expression | None = None
+    autocomplete: str | None = Field(default=None, pattern=r"^[a-z0-9 -]+$")
+
+    def value_type(self) -> ExprType:
+        """The type expressions see when they name this field."""
+        return STRING
+
+    def is_blank(self, raw: Any) -> bool:
+        if raw is None:
+            return True
+        if isinstance(raw, str):
+            return raw.strip(" \t\r\n\u3000") == ""
+        if isinstance(raw, list | tuple):
+            return all(self.is_blank(item) for item in raw)
+        if isinstance(raw, dict):
+            return all(self.is_blank(item) for item in raw.values())
+        return False
+
+    def clean(self, raw: Any, context: CleanContext) -> Any:
+        """Turn non-blank raw input into the normalised answer, or raise Invalid."""
+        raise NotImplementedError
+
+    def answer_schema(self) -> dict[str, Any]:
+        """JSON Schema of the normalised answer."""
+        return {"type": "string"}
+
+    def display(self, value: Any, language: str) -> str:
+        """The answer as a citizen or clerk reads it."""
+        return str(value)
+
+    def mask(self, value: Any) -> str:
+        """The answer as shown in lists; sensitive types hide most of it."""
+        return self.display(value, "ja")
+
+    def input_hints(self) -> InputHints:
+        return InputHints(widget="text", autocomplete=self.autocomplete)
+
+
+def raw_text(raw: Any) -> str:
+    """Raw input as text; numbers from a JSON body are accepted as their digits."""
+    if isinstance(raw, bool):
+        raise Invalid("wrong_shape")
+    if isinstance(raw, int | float):
+        return str(raw)
+    if not isinstance(raw, str):
+        raise Invalid("wrong_shape")
+    return raw
+
+
+def raw_mapping(raw: Any) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise Invalid("wrong_shape")
+    return raw
+
+
+# Control characters never belong in an answer; tabs and newlines only in long text.
+def has_control_characters(text: str, *, allow_newlines: bool = False) -> bool:
+    allowed = {"\n", "\r", "\t"} if allow_newlines else set()
+    return any((ord(c) < 32 or 0x7F <= ord(c) < 0xA0) and c not in allowed for c in text)
+
+
+def strip_spaces(text: str) -> str:
+    return text.strip(" \t\r\n\u3000")

@@ -1,0 +1,76 @@
+"""The ``madoguchi`` command: check definitions, print the language's JSON Schema."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from engine.definitions.loader import check_files
+from engine.definitions.schema import language_schema
+
+DEFAULT_FORMS = Path("forms")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    return int(arguments.run(arguments))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="madoguchi", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check",
+        help="check procedure definitions and print every problem as file:line:column",
+        description="Check definitions; exit 1 if there is any problem.",
+    )
+    check.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="a definition file, or a folder of *.yaml files (default: forms/)",
+    )
+    check.set_defaults(run=_check)
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of the definition language (for editor completion)",
+    )
+    schema.set_defaults(run=_schema)
+    return parser
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    paths: list[Path] = arguments.paths or [DEFAULT_FORMS]
+    missing = [path for path in paths if not path.exists()]
+    for path in missing:
+        print(f"{path}: no such file or folder", file=sys.stderr)
+    result = check_files([path for path in paths if path.exists()])
+    for problem in result.problems:
+        print(problem)
+    if result.problems or missing:
+        count = len(result.problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+        return 1
+    if not result.loaded:
+        print("no definitions found", file=sys.stderr)
+        return 1
+    for loaded in result.loaded:
+        definition = loaded.definition
+        print(f"ok  {loaded.file}: {definition.procedure} v{definition.version}", file=sys.stderr)
+    return 0
+
+
+def _schema(arguments: argparse.Namespace) -> int:
+    print(json.dumps(language_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
