@@ -22,6 +22,7 @@ class Finding:
     path: YamlPath
     message: str
     offset: int | None = None
+    also: YamlPath | None = None  # where the same thing stands too (a duplicate's first use)
 
 
 @dataclass
@@ -89,14 +90,10 @@ def _duplicate(
     if name in seen:
         first = seen[name]
         findings.append(
-            Finding((*path, "id"), f"duplicate {what} id '{name}' (also at {_describe(first)})")
+            Finding((*path, "id"), f"duplicate {what} id '{name}'", also=(*first, "id"))
         )
     else:
         seen[name] = path
-
-
-def _describe(path: YamlPath) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
 
 
 def _analyse_page(page: Page, path: YamlPath, symbols: _Symbols, findings: list[Finding]) -> None:

@@ -13,8 +13,9 @@ from pydantic import ValidationError
 
 from engine.definitions.analysis import Finding, analyse_fields
 from engine.definitions.models import Definition
+from engine.definitions.partial import keep, prune
 from engine.definitions.problems import DefinitionError, Problem
-from engine.definitions.structure_errors import structure_problems
+from engine.definitions.structure_errors import structure_problems, yaml_paths
 from engine.definitions.workflow_checks import analyse_workflow
 from engine.definitions.yaml_source import MAX_FILE_BYTES, SourceMap, YamlProblem, read_yaml
 
@@ -51,13 +52,20 @@ def check_data(
         definition = Definition.model_validate(data)
     except ValidationError as error:
         located = structure_problems(error, data, source, Definition)
-        raise DefinitionError(
-            [Problem(file, mark.line, mark.column, message) for mark, message in located]
-        ) from None
-    findings = analyse_fields(definition) + analyse_workflow(definition, templates_dir)
+        problems = [Problem(file, mark.line, mark.column, message) for mark, message in located]
+        pruned = prune(data, yaml_paths(error, data))
+        if pruned is not None:
+            findings = _analyse(Definition.model_validate(pruned.data), templates_dir)
+            problems += [_locate(finding, source, file) for finding in keep(findings, pruned)]
+        raise DefinitionError(problems) from None
+    findings = _analyse(definition, templates_dir)
     if findings:
         raise DefinitionError([_locate(finding, source, file) for finding in findings])
     return LoadedDefinition(definition, file, content_hash(data), data, source)
+
+
+def _analyse(definition: Definition, templates_dir: Path | None) -> list[Finding]:
+    return analyse_fields(definition) + analyse_workflow(definition, templates_dir)
 
 
 def load_definition(path: Path) -> LoadedDefinition:
@@ -139,4 +147,7 @@ def _locate(finding: Finding, source: SourceMap, file: str) -> Problem:
         mark = source.locate(finding.path)
     else:
         mark = source.locate_in_text(finding.path, finding.offset)
-    return Problem(file, mark.line, mark.column, finding.message)
+    message = finding.message
+    if finding.also is not None:
+        message += f" (also at line {source.locate(finding.also).line})"
+    return Problem(file, mark.line, mark.column, message)

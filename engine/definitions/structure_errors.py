@@ -57,6 +57,14 @@ def structure_problems(
     return problems
 
 
+def yaml_paths(error: ValidationError, data: Any) -> list[tuple[YamlPath, str]]:
+    """Where in the data each of ``error``'s problems is, and its kind."""
+    return [
+        (_yaml_path(details["loc"], data)[0], details["type"])
+        for details in error.errors(include_url=False)
+    ]
+
+
 def _yaml_path(loc: tuple[int | str, ...], data: Any) -> tuple[YamlPath, bool]:
     """Follow ``loc`` through the data, passing over the labels pydantic adds for unions.
 
@@ -125,6 +133,8 @@ def _message(kind: str, msg: str, ctx: dict[str, Any], value: Any) -> str:
     if kind == "string_pattern_mismatch":
         hint = _PATTERN_HINTS.get(str(ctx.get("pattern")), f"it must match {ctx.get('pattern')}")
         return f"{_describe(value)} is not valid here: {hint}"
+    if kind in _BOUNDS:
+        return f"{_describe(value)} is too {_BOUNDS[kind]} {_bound(ctx)}"
     if kind == "too_short":
         return f"needs at least {ctx.get('min_length')} item(s)"
     if kind == "string_too_short":
@@ -132,6 +142,18 @@ def _message(kind: str, msg: str, ctx: dict[str, Any], value: Any) -> str:
     if kind in ("value_error", "assertion_error"):
         return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     return msg
+
+
+_BOUNDS = {
+    "greater_than": "small: it must be greater than",
+    "greater_than_equal": "small: it must be at least",
+    "less_than": "large: it must be less than",
+    "less_than_equal": "large: it must be at most",
+}
+
+
+def _bound(ctx: dict[str, Any]) -> str:
+    return str(next((ctx[k] for k in ("gt", "ge", "lt", "le") if k in ctx), ""))
 
 
 def _describe(value: Any) -> str:

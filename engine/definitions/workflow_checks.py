@@ -22,13 +22,9 @@ def analyse_workflow(definition: Definition, templates_dir: Path | None) -> list
     for index, transition in enumerate(workflow.transitions):
         path = ("workflow", "transitions", index)
         if transition.action in actions:
-            findings.append(
-                Finding(
-                    (*path, "action"),
-                    f"duplicate action '{transition.action}' (also transition "
-                    f"{actions[transition.action] + 1}); list several states in `from` instead",
-                )
-            )
+            first = ("workflow", "transitions", actions[transition.action], "action")
+            message = f"duplicate action '{transition.action}': list several states in `from`"
+            findings.append(Finding((*path, "action"), message, also=first))
         actions.setdefault(transition.action, index)
         findings.extend(_transition_states(transition, index, states))
         findings.extend(_transition_roles(transition, index, definition))

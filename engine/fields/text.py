@@ -34,7 +34,7 @@ def compile_pattern(pattern: str) -> Any:
         if isinstance(reason, bytes):
             reason = reason.decode("utf-8", "replace")
         raise ValueError(
-            f"invalid pattern {pattern!r}: {reason} (patterns use RE2 syntax: "
+            f"invalid pattern '{pattern}': {reason} (patterns use RE2 syntax: "
             "no backreferences or lookarounds)"
         ) from None
 
