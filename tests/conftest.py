@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from engine.definitions.loader import load_definition
+from engine.definitions.models import Definition
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMS = ROOT / "forms"
@@ -15,3 +19,51 @@ TODAY = date(2026, 11, 26)
 @pytest.fixture
 def today() -> date:
     return TODAY
+
+
+@pytest.fixture(scope="session")
+def childcare() -> Definition:
+    return load_definition(FORMS / "childcare-enrollment.yaml").definition
+
+
+def childcare_answers() -> dict[str, Any]:
+    """A complete, valid answer set for the reference procedure, as a form would send it."""
+    return {
+        "name": {
+            "family": "髙橋",
+            "given": "花子",
+            "family_kana": "たかはし",
+            "given_kana": "ハナコ",
+        },
+        "birth_date": "平成2年4月1日",
+        "postal_code": "１６３－８００１",
+        "address": {"prefecture": "13", "city": "新宿区", "street": "西新宿2-8-1", "building": ""},
+        "phone": "03-5321-1111",
+        "email": "",
+        "my_number": "1234 5678 9018",
+        "children": [
+            {
+                "name": {
+                    "family": "髙橋",
+                    "given": "𠮷乃",
+                    "family_kana": "タカハシ",
+                    "given_kana": "よしの",
+                },
+                "birth_date": "2024-05-01",
+                "needs_support": "no",
+                "support_details": "hidden answers are dropped",
+            }
+        ],
+        "reason": "employed",
+        "monthly_hours": "160",
+        "employment_proof": [
+            {
+                "id": "upload-0001abcd",
+                "name": "就労証明書.pdf",
+                "size": 120_000,
+                "media_type": "application/pdf",
+                "sha256": "a" * 64,
+            }
+        ],
+        "agree": "on",
+    }

@@ -49,9 +49,7 @@ def test_check_of_the_demo_procedures_is_clean(
     assert "childcare-enrollment v1" in captured.err
 
 
-def test_check_of_a_missing_path(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_check_of_a_missing_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["check", str(tmp_path / "nope.yaml")]) == 1
     assert "no such file or folder" in capsys.readouterr().err
 

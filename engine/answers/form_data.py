@@ -15,8 +15,8 @@ _SEGMENT = re.compile(r"([a-z][a-z0-9_]*)(?:\[(\d{1,3})\])?")
 
 
 def unflatten(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
-    """Nested answers from ``(name, value)`` pairs; names that are not answer paths are
-    ignored (the CSRF token, buttons)."""
+    """Nested answers from ``(name, value)`` pairs. Names that cannot be answer paths are
+    ignored; the validator ignores the rest that no field asks for."""
     root: dict[str, Any] = {}
     for name, value in pairs:
         segments = _segments(name)

@@ -28,8 +28,8 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 from engine.expressions.binder import Binding, ExpressionProblem, Reference, bind
-from engine.expressions.compiler import Const, compile_tree, equal, evaluator
-from engine.expressions.functions import FUNCTIONS, Function
+from engine.expressions.compiler import Const, compile_tree, evaluator
+from engine.expressions.functions import FUNCTIONS, Function, equal
 from engine.expressions.lexer import MAX_SOURCE_LENGTH, ExpressionSyntaxError
 from engine.expressions.parser import MAX_DEPTH, BoolOp, Compare, Literal, Name, Node, parse
 from engine.expressions.types import EvalContext, ExprType, FieldSymbol, Scope
@@ -59,14 +59,20 @@ def _not_bound(context: EvalContext) -> NoReturn:
 class Expression:
     """One expression: its source, its tree (``node``) and, once bound, its compiled form."""
 
-    __slots__ = ("_binding", "_evaluate", "_scope", "node", "source")
+    __slots__ = ("_binding", "_scope", "evaluate", "node", "source")
+
+    # evaluate(context) -> Any: the value against ``context``. It is the compiled closure
+    # itself, stored per instance, so each call saves a method frame: conditions run for
+    # every field of every page shown. Until a binding without problems it raises
+    # RuntimeError("expression not bound").
+    evaluate: Callable[[EvalContext], Any]
 
     def __init__(self, source: str) -> None:
         self.source = source
         self.node: Node = parse(source)
         self._binding: Binding | None = None
         self._scope: Scope | None = None
-        self._evaluate: Callable[[EvalContext], Any] = _not_bound
+        self.evaluate = _not_bound
 
     @classmethod
     def parse(cls, source: str) -> Expression:
@@ -86,7 +92,7 @@ class Expression:
         binding = bind(self.node, scope)
         self._binding, self._scope = binding, scope
         if not binding.problems:
-            self._evaluate = evaluator(compile_tree(self.node, binding.resolutions))
+            self.evaluate = evaluator(compile_tree(self.node, binding.resolutions))
         return list(binding.problems)
 
     @property
@@ -98,10 +104,6 @@ class Expression:
     def references(self) -> tuple[Reference, ...]:
         """The fields read, as paths from the top level, in source order."""
         return self._bound().references
-
-    def evaluate(self, context: EvalContext) -> Any:
-        """The value against ``context``; RuntimeError unless bound without problems."""
-        return self._evaluate(context)
 
     def _bound(self) -> Binding:
         if self._binding is None:
@@ -200,7 +202,7 @@ def _equality(atom: Node, binding: Binding) -> tuple[tuple[str, ...], Any] | Non
             return None
     else:
         return None
-    resolution = binding.resolutions.get(id(name))
+    resolution = binding.resolutions.get(name)
     # A path through a repeated group is a list of values, not one value to pin down.
     if resolution is None or any(step.repeated for step in resolution.steps[:-1]):
         return None

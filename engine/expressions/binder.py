@@ -74,7 +74,8 @@ class Resolution:
 class Binding:
     type: T
     problems: list[ExpressionProblem]
-    resolutions: dict[int, Resolution]  # by id() of the Name node
+    # Keyed by the Name node itself: equal names (same path) resolve alike in one scope.
+    resolutions: dict[Name, Resolution]
     references: tuple[Reference, ...]
 
 
@@ -89,7 +90,7 @@ def bind(node: Node, scope: Scope) -> Binding:
 class _Binder:
     scope: Scope
     problems: list[ExpressionProblem] = field(default_factory=list)
-    resolutions: dict[int, Resolution] = field(default_factory=dict)
+    resolutions: dict[Name, Resolution] = field(default_factory=dict)
     references: list[Reference] = field(default_factory=list)
 
     def problem(self, message: str, offset: int) -> T:
@@ -270,7 +271,7 @@ class _Binder:
         groups = () if level is None else self.scope.groups[: level + 1]
         path = tuple(group.id for group in groups) + node.path
         steps = tuple(Step(symbol.id, symbol.repeated) for symbol in symbols)
-        self.resolutions[id(node)] = Resolution(level, steps, path)
+        self.resolutions[node] = Resolution(level, steps, path)
         self.references.append(Reference(path, node.offset))
 
 
@@ -341,5 +342,5 @@ def _date_arithmetic_type(operator: str, left: T, right: T) -> T | str:
             return DATE
         return f"a date can only be moved by a number of days, not {describe(days)}"
     if operator == "-":
-        return "a date can be subtracted from, but not subtracted from a number"
+        return "cannot subtract a date from a number"
     return f"'{operator}' needs numbers, not a date"

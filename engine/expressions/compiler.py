@@ -9,12 +9,18 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from engine.expressions.binder import Resolution, Step
-from engine.expressions.functions import FUNCTIONS
+from engine.expressions.functions import (
+    ARITHMETIC,
+    FUNCTIONS,
+    contains,
+    equal,
+    negate,
+    not_,
+    ordered,
+)
 from engine.expressions.parser import (
     Arithmetic,
     BoolOp,
@@ -48,7 +54,7 @@ _ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def compile_tree(node: Node, resolutions: Mapping[int, Resolution] | None) -> Compiled:
+def compile_tree(node: Node, resolutions: Mapping[Name, Resolution] | None) -> Compiled:
     """Compile ``node``; without ``resolutions`` (unbound) names count as unknown values."""
     return _Compiler(resolutions).compile(node)
 
@@ -62,7 +68,7 @@ def evaluator(compiled: Compiled) -> Evaluator:
 
 @dataclass(frozen=True)
 class _Compiler:
-    resolutions: Mapping[int, Resolution] | None
+    resolutions: Mapping[Name, Resolution] | None
 
     def compile(self, node: Node) -> Compiled:
         if isinstance(node, Literal):
@@ -89,7 +95,7 @@ class _Compiler:
         return lambda context: [read(context) for read in readers]
 
     def name(self, node: Name) -> Compiled:
-        resolution = self.resolutions.get(id(node)) if self.resolutions is not None else None
+        resolution = self.resolutions.get(node) if self.resolutions is not None else None
         if resolution is None:
             return _unknown
         return _reader(resolution)
@@ -153,7 +159,7 @@ class _Compiler:
         """The key of a plain top-level field, which the commonest conditions test."""
         if not isinstance(node, Name) or self.resolutions is None:
             return None
-        resolution = self.resolutions.get(id(node))
+        resolution = self.resolutions.get(node)
         if resolution is None or resolution.level is not None or len(resolution.steps) != 1:
             return None
         return resolution.steps[0].key
@@ -263,10 +269,6 @@ def _reader(resolution: Resolution) -> Evaluator:
     return lambda context: _walk(_item_at(context, level), steps)
 
 
-# The language's operators. Each accepts null and, defensively, answers of an unexpected
-# shape, and returns a value rather than raising: a condition must never crash a form.
-
-
 def _item_at(context: EvalContext, level: int) -> Any:
     items = context.items
     return items[level] if level < len(items) else None
@@ -291,110 +293,6 @@ def _walk(value: Any, steps: Sequence[Step]) -> Any:
                 collected.extend(found)  # nested repeats flatten into one list
         values = collected
     return value if values is None else values
-
-
-def equal(left: Any, right: Any) -> bool:
-    if left is None or right is None or isinstance(left, bool) or isinstance(right, bool):
-        return left is right  # true is not 1, and null equals only null
-    if isinstance(left, list | tuple) and isinstance(right, list | tuple):
-        return len(left) == len(right) and all(map(equal, left, right))
-    return bool(left == right)
-
-
-def contains(value: Any, values: Any) -> bool:
-    if not isinstance(values, list | tuple):
-        return False  # x in null is false
-    if isinstance(value, str):
-        return value in values
-    return any(equal(value, item) for item in values)
-
-
-def ordered(test: Callable[[Any, Any], bool], left: Any, right: Any) -> bool:
-    if left is None or right is None:
-        return False
-    try:
-        return test(left, right)
-    except TypeError:  # e.g. a datetime answer against a date: not comparable
-        return False
-
-
-def not_(value: Any) -> bool:
-    return value is not True
-
-
-def negate(value: Any) -> Any:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return -value
-    except TypeError:
-        return None
-
-
-def _numeric(apply: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """``apply`` for numbers and dates only; null, text or an overflow give null."""
-
-    def safely(left: Any, right: Any) -> Any:
-        if not isinstance(left, _OPERANDS) or not isinstance(right, _OPERANDS):
-            return None
-        if isinstance(left, bool) or isinstance(right, bool):
-            return None
-        try:
-            return apply(left, right)
-        except (ArithmeticError, TypeError, ValueError):
-            return None
-
-    return safely
-
-
-_OPERANDS = (int, Decimal, float, date)
-
-
-def _shift(day: date, days: Any) -> date | None:
-    if isinstance(days, date) or days != int(days):
-        return None  # only whole days move a date
-    return day + timedelta(days=int(days))
-
-
-def _add(left: Any, right: Any) -> Any:
-    if isinstance(left, date):
-        return _shift(left, right)
-    return _shift(right, left) if isinstance(right, date) else left + right
-
-
-def _subtract(left: Any, right: Any) -> Any:
-    if isinstance(left, date):
-        return _shift(left, -right) if not isinstance(right, date) else None
-    return left - right
-
-
-def _multiply(left: Any, right: Any) -> Any:
-    return None if isinstance(left, date) or isinstance(right, date) else left * right
-
-
-def _divide(left: Any, right: Any) -> Any:
-    if isinstance(left, date) or isinstance(right, date) or right == 0:
-        return None  # division by zero gives null
-    return Decimal(left) / Decimal(right)
-
-
-def _modulo(left: Any, right: Any) -> Any:
-    if isinstance(left, date) or isinstance(right, date) or right == 0:
-        return None
-    if isinstance(left, int) and isinstance(right, int):
-        return left % right
-    # Decimal's % takes the dividend's sign; keep int's (the divisor's) for one rule.
-    remainder = Decimal(left) % Decimal(right)
-    return remainder + right if remainder and (remainder < 0) != (right < 0) else remainder
-
-
-ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
-    "+": _numeric(_add),
-    "-": _numeric(_subtract),
-    "*": _numeric(_multiply),
-    "/": _numeric(_divide),
-    "%": _numeric(_modulo),
-}
 
 
 def _not_in(value: Any, values: Any) -> bool:

@@ -1,14 +1,16 @@
-"""The functions expressions may call: one table, each entry typed, implemented and documented.
+"""What functions and operators do: the function table, each entry typed, implemented and
+documented, and the run-time meaning of each operator.
 
-Every implementation accepts null (and, defensively, values of the wrong shape) without
-raising; the binder has already checked argument types against ``params``.
+Every implementation accepts null (and, defensively, values of the wrong shape) and returns
+a value rather than raising: a condition must never crash a form. The binder has already
+checked types, so these guards cost nothing on well-formed answers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -208,4 +210,111 @@ FUNCTIONS: Mapping[str, Function] = {
             {"ja": "日付aから日付bまでの満年数", "en": "Whole years from date a to date b"},
         ),
     )
+}
+
+
+# Operators.
+
+
+def equal(left: Any, right: Any) -> bool:
+    if left is None or right is None or isinstance(left, bool) or isinstance(right, bool):
+        return left is right  # true is not 1, and null equals only null
+    if isinstance(left, list | tuple) and isinstance(right, list | tuple):
+        return len(left) == len(right) and all(map(equal, left, right))
+    return bool(left == right)
+
+
+def contains(value: Any, values: Any) -> bool:
+    if not isinstance(values, list | tuple):
+        return False  # x in null is false
+    if isinstance(value, str):
+        return value in values
+    return any(equal(value, item) for item in values)
+
+
+def ordered(test: Callable[[Any, Any], bool], left: Any, right: Any) -> bool:
+    if left is None or right is None:
+        return False
+    try:
+        return test(left, right)
+    except TypeError:  # e.g. a datetime answer against a date: not comparable
+        return False
+
+
+def not_(value: Any) -> bool:
+    return value is not True
+
+
+def negate(value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return -value
+    except TypeError:
+        return None
+
+
+def _numeric(apply: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """``apply`` for numbers and dates only; null, text or an overflow give null."""
+
+    def safely(left: Any, right: Any) -> Any:
+        if not isinstance(left, _OPERANDS) or not isinstance(right, _OPERANDS):
+            return None
+        if isinstance(left, bool) or isinstance(right, bool):
+            return None
+        try:
+            return apply(left, right)
+        except (ArithmeticError, TypeError, ValueError):
+            return None
+
+    return safely
+
+
+_OPERANDS = (int, Decimal, float, date)
+
+
+def _shift(day: date, days: Any) -> date | None:
+    if isinstance(days, date) or days != int(days):
+        return None  # only whole days move a date
+    return day + timedelta(days=int(days))
+
+
+def _add(left: Any, right: Any) -> Any:
+    if isinstance(left, date):
+        return _shift(left, right)
+    return _shift(right, left) if isinstance(right, date) else left + right
+
+
+def _subtract(left: Any, right: Any) -> Any:
+    if isinstance(left, date):
+        return _shift(left, -right) if not isinstance(right, date) else None
+    return left - right
+
+
+def _multiply(left: Any, right: Any) -> Any:
+    return None if isinstance(left, date) or isinstance(right, date) else left * right
+
+
+def _divide(left: Any, right: Any) -> Any:
+    if isinstance(left, date) or isinstance(right, date) or right == 0:
+        return None  # division by zero gives null
+    return Decimal(left) / Decimal(right)
+
+
+def _modulo(left: Any, right: Any) -> Any:
+    if isinstance(left, date) or isinstance(right, date) or right == 0:
+        return None
+    if isinstance(left, int) and isinstance(right, int):
+        return left % right
+    # Decimal's % takes the dividend's sign; keep int's (the divisor's) for one rule.
+    remainder = Decimal(left) % Decimal(right)
+    return remainder + right if remainder and (remainder < 0) != (right < 0) else remainder
+
+
+ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+    "+": _numeric(_add),
+    "-": _numeric(_subtract),
+    "*": _numeric(_multiply),
+    "/": _numeric(_divide),
+    "%": _numeric(_modulo),
 }

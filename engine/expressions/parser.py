@@ -120,12 +120,11 @@ class _Parser:
 
     # Each nested construct counts towards MAX_DEPTH, so hostile input fails cleanly long
     # before Python's recursion limit, and later passes over the tree stay shallow too.
-    def _deeper(self, levels: int = 1) -> None:
-        self._depth += levels
+    def _deeper(self, offset: int) -> None:
+        self._depth += 1
         if self._depth > MAX_DEPTH:
             raise ExpressionSyntaxError(
-                f"expression is nested too deeply (more than {MAX_DEPTH} levels)",
-                self._peek().offset,
+                f"expression is nested too deeply (more than {MAX_DEPTH} levels)", offset
             )
 
     def _peek(self, ahead: int = 0) -> Token:
@@ -151,7 +150,7 @@ class _Parser:
         if self._peek().kind != operator:
             return first
         offset = self._peek().offset
-        self._deeper()
+        self._deeper(offset)
         operands = [first]
         while self._peek().kind == operator:
             self._advance()
@@ -170,7 +169,7 @@ class _Parser:
         if token.kind != "not":
             return self._comparison()
         self._advance()
-        self._deeper()
+        self._deeper(token.offset)
         operand = self._not()
         self._depth -= 1
         return Unary("not", operand, token.offset)
@@ -183,7 +182,7 @@ class _Parser:
         token = self._advance()
         if operator == "not in":
             self._advance()
-        self._deeper()
+        self._deeper(token.offset)
         right = self._additive()
         self._depth -= 1
         following = self._peek()
@@ -217,7 +216,7 @@ class _Parser:
         while self._peek().kind in operators:
             token = self._advance()
             levels += 1
-            self._deeper()
+            self._deeper(token.offset)
             right = parse_operand()
             node = Arithmetic(token.kind, node, right, token.offset)  # type: ignore[arg-type]
         self._depth -= levels
@@ -228,7 +227,7 @@ class _Parser:
         if token.kind != "-":
             return self._primary()
         self._advance()
-        self._deeper()
+        self._deeper(token.offset)
         operand = self._unary()
         self._depth -= 1
         return Unary("-", operand, token.offset)
@@ -242,7 +241,7 @@ class _Parser:
         if token.kind == "name":
             return self._name_or_call(token)
         if token.kind in ("(", "["):
-            self._deeper()
+            self._deeper(token.offset)
             node = self._parenthesised(token) if token.kind == "(" else self._list(token)
             self._depth -= 1
             return node
@@ -270,7 +269,7 @@ class _Parser:
     def _name_or_call(self, token: Token) -> Node:
         if self._peek().kind == "(":
             opening = self._advance()
-            self._deeper()
+            self._deeper(opening.offset)
             args = self._sequence(")", opening)
             self._depth -= 1
             return Call(token.text, args, token.offset)
