@@ -149,7 +149,6 @@ def _param(language: str, value: Any) -> Any:
 
 def _mid_sentence(text: str) -> str:
     """'Date of birth' reads 'date of birth' mid-sentence; 'My Number' and 'NHK' stay."""
-    first_word = text.split(" ", 1)[0]
-    if len(first_word) > 1 and first_word[1:].islower():
-        return text[:1].lower() + text[1:]
-    return text
+    first, *rest = text.split(" ")
+    proper = any(word[:1].isupper() for word in rest) or not first[1:].islower()
+    return text if proper else text[:1].lower() + text[1:]

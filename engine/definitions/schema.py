@@ -12,8 +12,8 @@ SCHEMA_ID = "https://madoguchi.example/schema/definition.json"
 def language_schema() -> dict[str, Any]:
     schema = Definition.model_json_schema(by_alias=True, mode="validation")
     return {
+        **schema,
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "Madoguchi procedure definition",
-        **schema,
     }

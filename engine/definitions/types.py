@@ -6,7 +6,13 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import (
+    BeforeValidator,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    WithJsonSchema,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
@@ -19,8 +25,14 @@ def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+_IDENTIFIER_SCHEMA = {"type": "string", "pattern": r"^[a-z][a-z0-9_]*$"}
+
 # Written as one name or a list of names: `from: received` or `from: [received, reviewing]`.
-IdentifierList = Annotated[list[Identifier], BeforeValidator(_one_or_many)]
+IdentifierList = Annotated[
+    list[Identifier],
+    BeforeValidator(_one_or_many),
+    WithJsonSchema({"anyOf": [_IDENTIFIER_SCHEMA, {"type": "array", "items": _IDENTIFIER_SCHEMA}]}),
+]
 
 PeriodUnit = Literal["business_days", "days", "weeks", "months"]
 

@@ -59,8 +59,10 @@ class PersonNameField(FieldBase):
             text = strip_spaces(raw_text(given.get(part.name) or ""))
             if not text:
                 raise Invalid("required_part", part=part.name)
-            if has_control_characters(text) or len(text) > self.max_length:
-                raise Invalid("invalid_name", part=part.name, max=self.max_length)
+            if has_control_characters(text):
+                raise Invalid("invalid_characters", part=part.name)
+            if len(text) > self.max_length:
+                raise Invalid("too_long", part=part.name, max=self.max_length)
             value[part.name] = text
         if self.furigana:
             for part in _KANA_PARTS:

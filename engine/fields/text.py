@@ -18,6 +18,7 @@ from engine.fields.base import (
     strip_spaces,
 )
 from engine.fields.registry import register
+from engine.japanese.numerals import normalize_numeric
 from engine.text import LocalizedText
 
 _RE2_OPTIONS = re2.Options()
@@ -63,6 +64,9 @@ class TextField(_TextLike):
     max_length: int | None = Field(default=200, ge=1, le=10_000)
     pattern: str | None = Field(default=None, max_length=500)
     pattern_message: LocalizedText | None = None
+    # For text that is ASCII by nature (licence or certificate numbers): full-width letters,
+    # digits and hyphens become half-width before the pattern is checked. Never for names.
+    normalize: bool = False
 
     @field_validator("pattern")
     @classmethod
@@ -73,6 +77,8 @@ class TextField(_TextLike):
 
     def clean(self, raw: Any, context: CleanContext) -> str:
         text = strip_spaces(raw_text(raw))
+        if self.normalize:
+            text = normalize_numeric(text)
         if has_control_characters(text) or "\n" in text:
             raise Invalid("invalid_characters")
         self._check_length(text)

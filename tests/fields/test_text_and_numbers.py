@@ -40,6 +40,12 @@ def test_catastrophic_pattern_answers_at_once() -> None:
     assert code_of(field, "a" * 40 + "!") == "pattern_mismatch"
 
 
+def test_normalize_makes_full_width_half_width_before_the_pattern() -> None:
+    field = make("text", pattern=r"[A-Z]\d-\d{5}", normalize=True)
+    assert clean(field, "Ｒ７－１２３４５") == "R7-12345"
+    assert code_of(make("text", pattern=r"[A-Z]\d-\d{5}"), "Ｒ７－１２３４５") == "pattern_mismatch"
+
+
 def test_textarea_keeps_line_breaks_in_one_form() -> None:
     assert clean(make("textarea"), "一行目\r\n二行目\r三行目") == "一行目\n二行目\n三行目"
 
