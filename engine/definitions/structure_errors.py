@@ -108,7 +108,10 @@ def _located(
     if kind == "extra_forbidden":
         key = str(path[-1])
         allowed = _allowed_keys(root, path[:-1], data)
-        return source.locate(path, key=True), f"unknown key '{key}'{_suggest(key, allowed)}"
+        hint = _suggest(key, allowed)
+        if " " in key and not hint:
+            hint = " (a comma inside { } ends the text before it: quote text that has commas)"
+        return source.locate(path, key=True), f"unknown key '{key}'{hint}"
     if kind == "missing":
         return source.locate(path[:-1]), f"missing key '{path[-1]}'"
     if kind == "union_tag_invalid":

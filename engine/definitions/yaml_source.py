@@ -118,7 +118,8 @@ def read_yaml(text: str) -> tuple[Any, SourceMap]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlProblem(f"YAML syntax: {error.problem or error.context}", line, column) from None
+        message = f"YAML syntax: {error.problem or error.context}"
+        raise YamlProblem(message + _syntax_hint(message), line, column) from None
     except yaml.YAMLError as error:
         raise YamlProblem(f"YAML: {error}", 1, 1) from None
     finally:
@@ -127,6 +128,17 @@ def read_yaml(text: str) -> tuple[Any, SourceMap]:
         raise YamlProblem("the file is empty", 1, 1)
     source = SourceMap()
     return _construct(root, (), source), source
+
+
+def _syntax_hint(message: str) -> str:
+    if "expected ',' or '}'" in message or "expected ',' or ']'" in message:
+        return (
+            "; inside { } or [ ], quote text that contains : ? , # or brackets, "
+            'e.g. {en: "What is it?"}'
+        )
+    if "mapping values are not allowed here" in message:
+        return '; quote text that contains ": ", e.g. hint: "例: 10時"'
+    return ""
 
 
 def _construct(node: Node, path: YamlPath, source: SourceMap) -> Any:

@@ -115,3 +115,12 @@ def test_source_map_locates_keys_values_and_text_offsets() -> None:
     assert (quoted.line, quoted.column) == (4, 14)
     # a path that does not exist falls back to its nearest ancestor
     assert source.locate(("pages", 0, "missing")).line == 2
+
+
+def test_syntax_errors_in_flow_mappings_suggest_quoting() -> None:
+    error = problem("label: {ja: 何, en: What is it?}\n")
+    assert 'e.g. {en: "What is it?"}' in error.message
+
+
+def test_colons_in_plain_text_suggest_quoting() -> None:
+    assert 'quote text that contains ": "' in problem("hint: 例: 10時: 開始\n").message
