@@ -15,7 +15,7 @@ LANGUAGES: tuple[Language, ...] = ("ja", "en")
 class LocalizedText(BaseModel):
     """Written in YAML as a plain string (Japanese, used for both languages) or ``{ja, en}``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     ja: str = Field(min_length=1)
     en: str | None = Field(default=None, min_length=1)

@@ -54,9 +54,10 @@ def _check(arguments: argparse.Namespace) -> int:
     result = check_files([path for path in paths if path.exists()])
     for problem in result.problems:
         print(problem)
-    if result.problems or missing:
+    if result.problems:
         count = len(result.problems)
         print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+    if result.problems or missing:
         return 1
     if not result.loaded:
         print("no definitions found", file=sys.stderr)

@@ -87,7 +87,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "too_many_choices": ("{label}は{max}つまで選択できます", "Select up to {max}: {label}"),
     "furigana_katakana": (
         "{label}のフリガナ（{part}）はカタカナで入力してください",
-        "Enter the {part} ({label}) in katakana, like ヤマダ",
+        "Enter the {part} of {label} in katakana, like ヤマダ",
     ),
     "too_few_items": ("{label}を{min}件以上入力してください", "Add at least {min}: {label}"),
     "too_many_items": ("{label}は{max}件まで入力できます", "You can add up to {max}: {label}"),

@@ -101,7 +101,10 @@ def _analyse_page(page: Page, path: YamlPath, symbols: _Symbols, findings: list[
     page_hidden = False
     if page.show_if is not None:
         bind_condition(
-            page.show_if, Scope(symbols.root, before=first), (*path, "show_if"), findings
+            page.show_if,
+            Scope(symbols.root, before=first, subject="page"),
+            (*path, "show_if"),
+            findings,
         )
         page_hidden = _always_false(page.show_if)
         if page_hidden:

@@ -101,7 +101,8 @@ def definition_files(paths: Iterable[Path]) -> list[Path]:
             files.extend(sorted([*path.glob("*.yaml"), *path.glob("*.yml")]))
         else:
             files.append(path)
-    return files
+    unique = {file.resolve(): file for file in reversed(files)}  # a file named twice: once
+    return [file for file in files if unique[file.resolve()] is file]
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ consumes these models, never raw dicts.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PositiveInt, model_validator
 
 from engine.definitions.types import Identifier, IdentifierList, Period, ProcedureId, Slug
 from engine.expressions import Expression
@@ -21,7 +21,7 @@ APPLICANT = "applicant"  # the role of whoever submitted; never declared in `rol
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
 
 
 class Page(_Strict):
@@ -51,11 +51,19 @@ class State(_Strict):
     clock: Literal["running", "paused", "stopped"] = "running"
 
 
+def _need(value: Any) -> Any:
+    if value in ("all", "any") or (
+        isinstance(value, int) and not isinstance(value, bool) and value > 0
+    ):
+        return value
+    raise ValueError(f"need is all, any, or how many votes are needed (1 or more), not {value!r}")
+
+
 class Approvals(_Strict):
     """Votes needed before a transition fires: all roles, any one, or a number of them."""
 
     from_: IdentifierList = Field(alias="from", min_length=1)
-    need: Literal["all", "any"] | PositiveInt = "all"
+    need: Annotated[Literal["all", "any"] | PositiveInt, BeforeValidator(_need)] = "all"
     reject_to: Identifier | None = None  # where a rejecting vote sends the submission
 
 
@@ -74,11 +82,18 @@ class Transition(_Strict):
 
     @model_validator(mode="after")
     def _one_trigger(self) -> Transition:
-        triggers = [bool(self.by or self.approvals), self.after is not None, self.auto]
+        triggers = [bool(self.by), self.approvals is not None, self.after is not None, self.auto]
         if sum(triggers) != 1:
             raise ValueError(
-                "a transition needs exactly one trigger: `by` (people), `approvals`, "
+                "a transition needs exactly one trigger: `by` (people), `approvals` (votes), "
                 "`after` (a timer) or `auto: true`"
+            )
+        if (self.after is not None or self.auto) and self.model_fields_set & {
+            "four_eyes",
+            "comment",
+        }:
+            raise ValueError(
+                "a timer or automatic transition has no person: remove four_eyes and comment"
             )
         return self
 

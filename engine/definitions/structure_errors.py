@@ -91,6 +91,13 @@ def _has(node: Any, part: int | str) -> bool:
     return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
+def _node_at(data: Any, path: YamlPath) -> Any:
+    node = data
+    for part in path:
+        node = _child(node, part)
+    return node
+
+
 def _child(node: Any, part: int | str) -> Any:
     return node[part] if _has(node, part) else None
 
@@ -121,7 +128,11 @@ def _located(
             f"unknown field type '{ctx.get('tag')}'{_suggest(str(ctx.get('tag')), names)}",
         )
     if kind == "union_tag_not_found":
-        return source.locate(path), "missing key 'type' (the field's type, e.g. type: text)"
+        node = _node_at(data, path)
+        keys = [str(key) for key in node] if isinstance(node, dict) else []
+        close = difflib.get_close_matches("type", keys, n=1, cutoff=0.6)
+        hint = f" (is '{close[0]}' a misspelling?)" if close else " (e.g. type: text)"
+        return source.locate(path), f"missing key 'type'{hint}"
     if kind == "expression_syntax":
         offset = int(ctx.get("offset", 0))
         return source.locate_in_text(path, offset), f"expression: {ctx.get('message')}"

@@ -77,7 +77,12 @@ def _transition_roles(
     if transition.approvals is not None:
         approvals = transition.approvals
         for position, role in enumerate(approvals.from_):
-            if role not in declared:
+            if role == APPLICANT:
+                yield Finding(
+                    (*path, "approvals", "from", position),
+                    "the applicant cannot vote on approvals: name clerks' roles",
+                )
+            elif role not in declared:
                 yield Finding(
                     (*path, "approvals", "from", position),
                     _unknown("role", role, declared) + "; declare it in `roles`",

@@ -136,6 +136,8 @@ def _syntax_hint(message: str) -> str:
             "; inside { } or [ ], quote text that contains : ? , # or brackets, "
             'e.g. {en: "What is it?"}'
         )
+    if "another document" in message:
+        return "; a definition file holds one procedure: remove the '---' and what follows"
     if "mapping values are not allowed here" in message:
         return '; quote text that contains ": ", e.g. hint: "例: 10時"'
     return ""

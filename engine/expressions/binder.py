@@ -253,6 +253,13 @@ class _Binder:
         if before is None:
             return True
         for symbol, offset in zip(symbols, node.offsets, strict=True):
+            if self.scope.subject == "page" and symbol.order >= before:
+                self.problem(
+                    "a page's show_if can only use fields on earlier pages:"
+                    f" '{symbol.id}' is on this page or later",
+                    offset,
+                )
+                return False
             if symbol.order == before:
                 self.problem(
                     f"a field's condition cannot use the field itself: '{symbol.id}'", offset

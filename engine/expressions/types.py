@@ -73,6 +73,7 @@ class Scope:
     root: Mapping[str, FieldSymbol]
     groups: tuple[FieldSymbol, ...] = ()
     before: int | None = None
+    subject: Literal["field", "page"] = "field"  # what the condition belongs to, for messages
 
 
 @dataclass(frozen=True)

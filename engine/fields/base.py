@@ -60,7 +60,7 @@ class CleanContext:
 class FieldBase(BaseModel):
     """Keys every field has; subclasses add their own keys and behaviour."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     type_name: ClassVar[str]
     # Sensitive answers are encrypted at rest, masked in lists and never exported.

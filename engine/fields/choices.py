@@ -18,8 +18,6 @@ Options = dict[Slug, LocalizedText]
 class _WithOptions(FieldBase):
     blank_code = "required_choice"
     options: Options = Field(min_length=1, max_length=500)
-    # Radios suit a few options; a select suits many. The page renderer reads this.
-    widget: Literal["radios", "select", "checkboxes"] | None = None
 
     def _key(self, raw: Any) -> str:
         if not isinstance(raw, str) or raw not in self.options:
@@ -34,6 +32,8 @@ class _WithOptions(FieldBase):
 @register
 class ChoiceField(_WithOptions):
     type: Literal["choice"]
+    # Radios suit a few options; a select suits many. The page renderer reads this.
+    widget: Literal["radios", "select"] | None = None
 
     def value_type(self) -> ExprType:
         return choice_of(frozenset(self.options))

@@ -113,7 +113,9 @@ class AddressField(FieldBase):
             text = strip_spaces(raw_text(parts.get(part.name) or ""))
             if not text and part.required:
                 raise Invalid("required_part", part=part.name)
-            if has_control_characters(text) or len(text) > self.max_length:
+            if has_control_characters(text):
+                raise Invalid("invalid_characters", part=part.name)
+            if len(text) > self.max_length:
                 raise Invalid("too_long", part=part.name, max=self.max_length)
             value[part.name] = text
         return value

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 class Repeat(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     min: int = Field(default=0, ge=0, le=100)
     max: int = Field(default=10, ge=1, le=100)
@@ -35,6 +35,23 @@ class GroupField(FieldBase):
     repeat: Repeat | None = None
     # How one item is named in messages and headings; {n} is its number (1, 2, ...).
     item_label: LocalizedText | None = None
+
+    @model_validator(mode="after")
+    def _keys_that_make_sense(self) -> GroupField:
+        if self.model_fields_set & {"required", "required_if", "autocomplete"}:
+            raise ValueError(
+                "a group has no answer of its own: put required, required_if or autocomplete "
+                "on the fields inside it (or repeat: {min: 1} to ask for at least one item)"
+            )
+        if self.item_label is not None:
+            for text in (self.item_label.ja, self.item_label.en or ""):
+                try:
+                    text.format(n=1)
+                except (KeyError, IndexError, ValueError):
+                    raise ValueError(
+                        f"item_label '{text}' may only use {{n}}, the item's number"
+                    ) from None
+        return self
 
     def value_type(self) -> ExprType:
         return list_of(OBJECT) if self.repeat else OBJECT

@@ -32,8 +32,8 @@ _NAME_PARTS = (
     InputPart("given", LocalizedText(ja="名", en="Given name"), "given-name", width=10),
 )
 _KANA_PARTS = (
-    InputPart("family_kana", LocalizedText(ja="セイ", en="Family name in katakana"), width=10),
-    InputPart("given_kana", LocalizedText(ja="メイ", en="Given name in katakana"), width=10),
+    InputPart("family_kana", LocalizedText(ja="セイ", en="Family name (furigana)"), width=10),
+    InputPart("given_kana", LocalizedText(ja="メイ", en="Given name (furigana)"), width=10),
 )
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from engine.expressions.types import NUMBER, ExprType
 from engine.fields.base import CleanContext, FieldBase, InputHints, Invalid, raw_text
@@ -14,9 +14,19 @@ from engine.japanese.numerals import parse_amount, parse_decimal, parse_integer
 from engine.text import LocalizedText
 
 
+def _number(value: Any) -> Decimal:
+    # YAML gives ints and floats; a float goes through its shortest text so 0.1 stays 0.1.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Decimal(str(value))
+    raise ValueError(f"expected a number, got {value!r}")
+
+
+Number = Annotated[Decimal, BeforeValidator(_number)]
+
+
 class _Bounded(FieldBase):
-    min: Decimal | None = None
-    max: Decimal | None = None
+    min: Number | None = None
+    max: Number | None = None
     unit: LocalizedText | None = None  # shown after the input: 時間, 人, 円
 
     @model_validator(mode="after")
@@ -102,7 +112,7 @@ class DecimalField(_Bounded):
 @register
 class MoneyField(_Bounded):
     type: Literal["money"]
-    min: Decimal | None = Decimal(0)
+    min: Number | None = Decimal(0)
 
     def clean(self, raw: Any, context: CleanContext) -> int:
         if isinstance(raw, int) and not isinstance(raw, bool):

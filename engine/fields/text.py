@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 import re2
 from email_validator import EmailNotValidError, validate_email
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from engine.fields.base import (
     CleanContext,
@@ -43,6 +43,14 @@ def compile_pattern(pattern: str) -> Any:
 class _TextLike(FieldBase):
     min_length: int | None = Field(default=None, ge=0)
     max_length: int | None = Field(default=None, ge=1, le=100_000)
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> _TextLike:
+        if self.min_length and self.max_length and self.min_length > self.max_length:
+            raise ValueError(
+                f"min_length ({self.min_length}) is greater than max_length ({self.max_length})"
+            )
+        return self
 
     def _check_length(self, text: str) -> str:
         if self.max_length is not None and len(text) > self.max_length:
