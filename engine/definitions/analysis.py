@@ -63,6 +63,11 @@ def _symbol(spec: FieldBase, symbols: _Symbols) -> FieldSymbol:
     if isinstance(spec, GroupField):
         for child in spec.fields:
             children.setdefault(child.id, _symbol(child, symbols))
+    else:
+        children = {
+            name: FieldSymbol(id=name, type=part_type, order=order)
+            for name, part_type in spec.part_types().items()
+        }
     symbol = FieldSymbol(
         id=spec.id,
         type=spec.value_type(),

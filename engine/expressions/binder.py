@@ -240,12 +240,12 @@ class _Binder:
     def child(self, parent: FieldSymbol, node: Name, index: int) -> FieldSymbol | None:
         part, offset, prefix = node.path[index], node.offsets[index], ".".join(node.path[:index])
         if not parent.children:
-            self.problem(f"'{prefix}' is not a group, so it has no field '{part}'", offset)
+            self.problem(f"'{prefix}' has no parts, so it has no '{part}'", offset)
             return None
         symbol = parent.children.get(part)
         if symbol is None:
-            hint = _suggest(part, parent.children)
-            self.problem(f"group '{prefix}' has no field '{part}'{hint}", offset)
+            hint = _suggest(part, parent.children) or f" (it has {', '.join(parent.children)})"
+            self.problem(f"'{prefix}' has no '{part}'{hint}", offset)
         return symbol
 
     def check_order(self, node: Name, symbols: list[FieldSymbol]) -> bool:

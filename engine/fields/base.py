@@ -80,6 +80,10 @@ class FieldBase(BaseModel):
         """The type expressions see when they name this field."""
         return STRING
 
+    def part_types(self) -> dict[str, ExprType]:
+        """Parts expressions may read with a dot (``address.prefecture``), for composite answers."""
+        return {}
+
     def is_blank(self, raw: Any) -> bool:
         if raw is None:
             return True

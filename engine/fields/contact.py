@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from engine.definitions.types import Identifier
-from engine.expressions.types import OBJECT, ExprType
+from engine.expressions.types import OBJECT, STRING, ExprType
 from engine.fields.base import (
     CleanContext,
     FieldBase,
@@ -104,6 +104,9 @@ class AddressField(FieldBase):
 
     def value_type(self) -> ExprType:
         return OBJECT
+
+    def part_types(self) -> dict[str, ExprType]:
+        return {part.name: STRING for part in _ADDRESS_PARTS}
 
     def clean(self, raw: Any, context: CleanContext) -> dict[str, str]:
         parts = raw_mapping(raw)

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from engine.expressions.types import OBJECT, ExprType
+from engine.expressions.types import OBJECT, STRING, ExprType
 from engine.fields.base import (
     CleanContext,
     FieldBase,
@@ -47,6 +47,9 @@ class PersonNameField(FieldBase):
 
     def value_type(self) -> ExprType:
         return OBJECT
+
+    def part_types(self) -> dict[str, ExprType]:
+        return {part.name: STRING for part in self._parts()}
 
     def _parts(self) -> tuple[InputPart, ...]:
         return _NAME_PARTS + _KANA_PARTS if self.furigana else _NAME_PARTS

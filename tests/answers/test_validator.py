@@ -126,3 +126,34 @@ def test_form_posts_become_nested_answers() -> None:
         "children": [{"needs_support": "no"}, {"name": {"family": "山田"}}],
         "services": ["a", "b"],
     }
+
+
+def test_conditions_can_read_the_parts_of_an_address() -> None:
+    from engine.definitions.loader import parse_definition  # noqa: PLC0415
+
+    text = """
+procedure: parts
+version: 1
+title: 部分
+department: kodomo-katei
+submitters: citizen
+roles: [clerk]
+pages:
+  - id: main
+    title: 本体
+    fields:
+      - {id: address, type: address, label: 住所}
+      - {id: outside_reason, type: text, label: 区外の理由, show_if: address.prefecture != "13"}
+workflow:
+  start: received
+  states:
+    received: {label: 受付}
+    done: {label: 完了, final: true}
+  transitions:
+    - {action: finish, from: received, to: done, by: clerk}
+"""
+    definition = parse_definition(text).definition
+    tokyo = {"prefecture": "東京都", "city": "新宿区", "street": "西新宿2-8-1"}
+    osaka = tokyo | {"prefecture": "27"}
+    assert errors_of(definition, {"address": tokyo}) == {}
+    assert errors_of(definition, {"address": osaka}) == {"outside_reason": "required"}

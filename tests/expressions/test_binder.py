@@ -91,9 +91,14 @@ def test_references_in_source_order() -> None:
         ("agree or need_support", IN_CHILD, "unknown field 'need_support' (did you mean", 9),
         ("needs_support", SCOPE, "unknown field 'needs_support'", 0),  # not outside its group
         ("today > birth_date", SCOPE, "'today' is a function: write today() to call it", 0),
-        ("reason.code", SCOPE, "'reason' is not a group, so it has no field 'code'", 7),
-        ("children.nam", SCOPE, "group 'children' has no field 'nam' (did you mean 'name'?)", 9),
-        ("children.vaccines.knd", SCOPE, "group 'children.vaccines' has no field 'knd'", 18),
+        ("reason.code", SCOPE, "'reason' has no parts, so it has no 'code'", 7),
+        ("children.nam", SCOPE, "'children' has no 'nam' (did you mean 'name'?)", 9),
+        (
+            "children.vaccines.knd",
+            SCOPE,
+            "'children.vaccines' has no 'knd' (did you mean 'kind'?)",
+            18,
+        ),
     ],
 )
 def test_name_problems(source: str, scope: Scope, message: str, offset: int) -> None:
