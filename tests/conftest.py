@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from engine.definitions.loader import load_definition
 from engine.definitions.models import Definition
+from engine.storage.db import make_engine
+from engine.storage.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMS = ROOT / "forms"
@@ -67,3 +73,48 @@ def childcare_answers() -> dict[str, Any]:
         ],
         "agree": "on",
     }
+
+
+# Every database test runs on SQLite, and on PostgreSQL too when CI names one.
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("MADOGUCHI_TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An empty database migrated to the newest schema, once per test session."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    else:
+        url = os.environ["MADOGUCHI_TEST_DATABASE_URL"]
+        reset_postgresql(url)
+    upgrade(url)
+    return url
+
+
+def reset_postgresql(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+        connection.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def db_engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(db_engine: Engine) -> Iterator[Session]:
+    """A session whose work is rolled back after the test; commits become savepoints."""
+    connection = db_engine.connect()
+    transaction = connection.begin()
+    session = Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    yield session
+    session.close()
+    transaction.rollback()
+    connection.close()

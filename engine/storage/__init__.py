@@ -1,0 +1,1 @@
+"""Storage: the database every part of Madoguchi shares, and the services over it."""

@@ -1,0 +1,44 @@
+"""Alembic environment: the models of every package, one database URL from the caller."""
+
+from __future__ import annotations
+
+import auth.models  # noqa: F401 -- registers the accounts tables
+import engine.storage.models  # noqa: F401 -- registers the storage tables
+from alembic import context
+from sqlalchemy.engine import Connection
+
+from engine.storage.db import Base, make_engine
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        compare_type=True,
+        render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters by copying
+    )
+    with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # A migration waits at most this long for a lock rather than queueing traffic.
+            connection.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
+            connection.exec_driver_sql("SET LOCAL statement_timeout = '60s'")
+        context.run_migrations()
+
+
+def run() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    with engine.connect() as connection:
+        _run(connection)
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("offline migrations are not supported: run them against a database")
+run()
