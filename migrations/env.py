@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import auth.models  # noqa: F401 -- registers the accounts tables
-import engine.storage.models  # noqa: F401 -- registers the storage tables
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import auth.models  # noqa: F401 -- registers the accounts tables
+import engine.storage.models  # noqa: F401 -- registers the storage tables
 from engine.storage.db import Base, make_engine
 
 config = context.config

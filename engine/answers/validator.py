@@ -38,6 +38,10 @@ class AnswerError:
 class ValidationResult:
     answers: Answers
     errors: tuple[AnswerError, ...]
+    # Paths of the fields shown with these answers (``children[0].support_details``), so a
+    # page can hide the others and a script can update which are shown.
+    visible: frozenset[str] = frozenset()
+    pages: tuple[str, ...] = ()  # the ids of the pages shown, in order
 
     @property
     def ok(self) -> bool:
@@ -57,12 +61,15 @@ def validate_answers(
     for page in definition.pages:
         if page.show_if is not None and not run.holds(page.show_if, ()):
             continue
+        run.pages.append(page.id)
         run.page = page.id
         run.report = pages is None or page.id in pages
         run.fields(page.fields, raw, _Place(run.answers))
     if pages is None and not run.errors:
         run.checks()
-    return ValidationResult(run.answers, tuple(run.errors))
+    return ValidationResult(
+        run.answers, tuple(run.errors), frozenset(run.visible), tuple(run.pages)
+    )
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,8 @@ class _Run:
         self.errors: list[AnswerError] = []
         self.page: str | None = None
         self.report = True
+        self.visible: set[str] = set()
+        self.pages: list[str] = []
 
     def holds(self, condition: Expression, items: tuple[Answers, ...]) -> bool:
         return condition.evaluate(EvalContext(self.answers, self.today, items)) is True
@@ -97,6 +106,7 @@ class _Run:
             if spec.show_if is not None and not self.holds(spec.show_if, place.items):
                 continue  # hidden: whatever was sent for it is dropped
             path = f"{place.prefix}{spec.id}"
+            self.visible.add(path)
             value = raw.get(spec.id)
             if isinstance(spec, GroupField):
                 self.group(spec, value, place, path)

@@ -138,6 +138,18 @@ class Definition(_Strict):
     def field(self, field_id: str) -> FieldBase | None:
         return next((f for f in self.fields() if f.id == field_id), None)
 
+    def field_at(self, path: str) -> FieldBase | None:
+        """The field an answer path names (``children[0].birth_date``), if any."""
+        fields: list[FieldBase] = list(self.fields())
+        found: FieldBase | None = None
+        for part in path.split("."):
+            name = part.split("[", 1)[0]
+            found = next((f for f in fields if f.id == name), None)
+            if found is None:
+                return None
+            fields = list(found.fields) if isinstance(found, GroupField) else []
+        return found
+
     def page_of(self, field_id: str) -> Page | None:
         return next((p for p in self.pages if any(f.id == field_id for f in p.fields)), None)
 

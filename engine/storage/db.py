@@ -49,7 +49,10 @@ def _sqlite_pragmas(connection: Any, _: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock at the start: two requests that read then write would
+    # otherwise fail with "database is locked" when the second tries to write. Waiting
+    # (busy_timeout) is what an embedded, single-node database does best.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -157,3 +157,41 @@ workflow:
     osaka = tokyo | {"prefecture": "27"}
     assert errors_of(definition, {"address": tokyo}) == {}
     assert errors_of(definition, {"address": osaka}) == {"outside_reason": "required"}
+
+
+def test_visible_paths_follow_the_answers(childcare: Definition) -> None:
+    raw = childcare_answers()
+    raw["children"][0]["needs_support"] = "yes"
+    visible = validate_answers(childcare, raw, today=TODAY).visible
+    assert {"monthly_hours", "children[0].support_details", "children[0].name"} <= visible
+    raw["reason"] = "seeking"
+    raw["children"][0]["needs_support"] = "no"
+    hidden = validate_answers(childcare, raw, today=TODAY).visible
+    assert "monthly_hours" not in hidden
+    assert "children[0].support_details" not in hidden
+
+
+def test_items_are_added_and_removed_by_path() -> None:
+    from engine.answers.items import add_item, remove_item  # noqa: PLC0415
+
+    raw = {"children": [{"name": "a"}, {"name": "b"}], "other": "x"}
+    assert add_item(raw, "children")["children"] == [{"name": "a"}, {"name": "b"}, {}]
+    assert remove_item(raw, "children[0]")["children"] == [{"name": "b"}]
+    assert add_item({}, "children") == {"children": [{}]}
+    nested = {"children": [{"vaccines": [{"kind": "bcg"}]}]}
+    assert add_item(nested, "children[0].vaccines")["children"][0]["vaccines"] == [
+        {"kind": "bcg"},
+        {},
+    ]
+    assert remove_item(raw, "children[7]") == raw  # nothing there: unchanged
+    assert add_item(raw, "other") == raw  # not a list: unchanged
+    assert raw["children"] == [{"name": "a"}, {"name": "b"}]  # the input is never changed
+
+
+def test_put_at_builds_the_path(childcare: Definition) -> None:
+    from engine.answers.items import put_at  # noqa: PLC0415
+
+    assert put_at({}, "children[1].photo", [1]) == {"children": [{}, {"photo": [1]}]}
+    assert put_at({"a": 1}, "b", 2) == {"a": 1, "b": 2}
+    assert childcare.field_at("children[0].birth_date") is not None
+    assert childcare.field_at("children[0].nothing") is None

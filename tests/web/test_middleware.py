@@ -46,7 +46,7 @@ def test_security_headers_on_every_response(client: TestClient) -> None:
     assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
     assert response.headers["x-content-type-options"] == "nosniff"
-    assert response.headers["referrer-policy"] == "same-origin"
+    assert response.headers["referrer-policy"] == "no-referrer"
 
 
 def test_every_response_carries_a_request_id(client: TestClient) -> None:
