@@ -1,4 +1,4 @@
-"""The ``madoguchi`` command: check definitions, print the language's JSON Schema."""
+"""The ``madoguchi`` command: check definitions, print the language's JSON Schema, serve."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from engine.definitions.loader import check_files
+from engine.definitions.problems import DefinitionError
 from engine.definitions.schema import language_schema
 
 DEFAULT_FORMS = Path("forms")
@@ -43,6 +44,18 @@ def _parser() -> argparse.ArgumentParser:
         help="print the JSON Schema of the definition language (for editor completion)",
     )
     schema.set_defaults(run=_schema)
+
+    serve = commands.add_parser(
+        "serve",
+        help="run the web application (options default to MADOGUCHI_* environment variables)",
+        description="Migrate the database, publish the definitions and serve the portal.",
+    )
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    serve.add_argument("--forms", type=Path, help="folder of definitions (default forms/)")
+    serve.add_argument("--data", type=Path, help="folder for the database and uploads (data/)")
+    serve.add_argument("--database-url", help="sqlite:///path or postgresql://... (default SQLite)")
+    serve.set_defaults(run=_serve)
     return parser
 
 
@@ -65,6 +78,34 @@ def _check(arguments: argparse.Namespace) -> int:
     for loaded in result.loaded:
         definition = loaded.definition
         print(f"ok  {loaded.file}: {definition.procedure} v{definition.version}", file=sys.stderr)
+    return 0
+
+
+def _serve(arguments: argparse.Namespace) -> int:
+    import uvicorn  # noqa: PLC0415 -- only the server needs it
+
+    from madoguchi import logs  # noqa: PLC0415
+    from madoguchi.config import Settings  # noqa: PLC0415
+    from madoguchi.web.app import create_app  # noqa: PLC0415
+
+    given = {
+        "host": arguments.host,
+        "port": arguments.port,
+        "forms": arguments.forms,
+        "data": arguments.data,
+        "database_url": arguments.database_url,
+    }
+    settings = Settings(**{key: value for key, value in given.items() if value is not None})
+    logs.configure()
+    try:
+        app = create_app(settings)
+    except DefinitionError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print("madoguchi: not started: fix the definitions above", file=sys.stderr)
+        return 1
+    print(f"Madoguchi on http://{settings.host}:{settings.port}/", file=sys.stderr)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, proxy_headers=True)
     return 0
 
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from engine.answers import answers_schema, to_jsonable, validate_answers
+from engine.answers import answers_schema, from_jsonable, to_jsonable, validate_answers
 from engine.definitions.loader import check_files
 from engine.definitions.models import Definition
 from engine.definitions.schema import language_schema as build_language_schema
@@ -59,3 +59,14 @@ def test_normalised_answers_follow_the_answer_schema(loaded: object, data: st.Da
     schema = answers_schema(definition)
     Draft202012Validator.check_schema(schema)
     assert list(Draft202012Validator(schema).iter_errors(answers)) == []
+
+
+@pytest.mark.parametrize("loaded", LOADED, ids=lambda item: item.definition.procedure)
+@settings(max_examples=15, deadline=None)
+@given(data=st.data())
+def test_answers_come_back_from_json_as_they_were(loaded: object, data: st.DataObject) -> None:
+    definition: Definition = loaded.definition  # type: ignore[attr-defined]
+    raw = data.draw(answers_for(list(definition.fields())))
+    answers = validate_answers(definition, raw, today=TODAY).answers
+    stored = json.loads(json.dumps(to_jsonable(answers)))
+    assert from_jsonable(definition, stored) == answers

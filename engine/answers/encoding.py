@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from engine.definitions.models import Definition
+from engine.fields import FieldBase
+from engine.fields.group import GroupField
 
 
 def to_jsonable(value: Any) -> Any:
@@ -20,6 +22,26 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+def from_jsonable(definition: Definition, answers: dict[str, Any]) -> dict[str, Any]:
+    """Stored answers back as validation made them (dates as dates, decimals as Decimal)."""
+    return _revive(list(definition.fields()), answers)
+
+
+def _revive(fields: list[FieldBase], answers: dict[str, Any]) -> dict[str, Any]:
+    revived = dict(answers)
+    for spec in fields:
+        value = answers.get(spec.id)
+        if value is None:
+            continue
+        if isinstance(spec, GroupField):
+            items = value if isinstance(value, list) else [value]
+            children = [_revive(spec.fields, item) for item in items if isinstance(item, dict)]
+            revived[spec.id] = children if isinstance(value, list) else children[0]
+        else:
+            revived[spec.id] = spec.from_json(value)
+    return revived
 
 
 def answers_schema(definition: Definition) -> dict[str, Any]:

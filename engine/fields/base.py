@@ -99,6 +99,10 @@ class FieldBase(BaseModel):
         """Turn non-blank raw input into the normalised answer, or raise Invalid."""
         raise NotImplementedError
 
+    def from_json(self, value: Any) -> Any:
+        """The normalised answer back from its JSON form (as storage keeps it)."""
+        return value
+
     def answer_schema(self) -> dict[str, Any]:
         """JSON Schema of the normalised answer."""
         return {"type": "string"}

@@ -101,6 +101,9 @@ class DateField(FieldBase):
             raise Invalid("date_too_late", max=latest)
         return value
 
+    def from_json(self, value: Any) -> Any:
+        return date.fromisoformat(value) if isinstance(value, str) else value
+
     def answer_schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "date"}
 

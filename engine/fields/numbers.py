@@ -102,6 +102,9 @@ class DecimalField(_Bounded):
         self._check_range(value)
         return value
 
+    def from_json(self, value: Any) -> Any:
+        return Decimal(value) if isinstance(value, str) else value
+
     def answer_schema(self) -> dict[str, Any]:
         return {"type": "string", "pattern": r"^-?\d+(\.\d+)?$", **self._bounds_schema()}
 

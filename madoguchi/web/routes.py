@@ -1,0 +1,73 @@
+"""Every route of the web layer, in one table, each with a dotted name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from madoguchi.web import accounts, api, citizen, status
+from madoguchi.web.endpoint import endpoint
+
+STATIC = Path(__file__).resolve().parent.parent.parent / "renderers" / "static"
+
+GET = ["GET", "HEAD"]
+POST = ["POST"]
+
+routes = [
+    Route("/", endpoint(citizen.home), methods=GET, name="citizen.home"),
+    Route(
+        "/procedures/{procedure}",
+        endpoint(citizen.start_page),
+        methods=GET,
+        name="citizen.start_page",
+    ),
+    Route(
+        "/procedures/{procedure}",
+        endpoint(citizen.start),
+        methods=POST,
+        name="citizen.start",
+    ),
+    Route("/drafts/{draft}/pages/{page}", endpoint(citizen.page), methods=GET, name="citizen.page"),
+    Route(
+        "/drafts/{draft}/pages/{page}",
+        endpoint(citizen.save_page),
+        methods=POST,
+        name="citizen.save_page",
+    ),
+    Route("/drafts/{draft}/resume", endpoint(citizen.resume), methods=GET, name="citizen.resume"),
+    Route("/drafts/{draft}/check", endpoint(citizen.check), methods=GET, name="citizen.check"),
+    Route("/drafts/{draft}/submit", endpoint(citizen.submit), methods=POST, name="citizen.submit"),
+    Route("/drafts", endpoint(status.drafts), methods=GET, name="citizen.drafts"),
+    Route("/applications", endpoint(status.applications), methods=GET, name="status.list"),
+    Route(
+        "/applications/{public_id}",
+        endpoint(status.application),
+        methods=GET,
+        name="status.detail",
+    ),
+    Route("/status", endpoint(status.lookup_form), methods=GET, name="status.lookup_form"),
+    Route("/status", endpoint(status.lookup), methods=POST, name="status.lookup"),
+    Route("/sign-in", endpoint(accounts.sign_in_form), methods=GET, name="accounts.sign_in_form"),
+    Route("/sign-in", endpoint(accounts.sign_in), methods=POST, name="accounts.sign_in"),
+    Route("/sign-out", endpoint(accounts.sign_out), methods=POST, name="accounts.sign_out"),
+    Route("/sign-up", endpoint(accounts.sign_up_form), methods=GET, name="accounts.sign_up_form"),
+    Route("/sign-up", endpoint(accounts.sign_up), methods=POST, name="accounts.sign_up"),
+    Route("/account/verify", endpoint(accounts.verify), methods=GET, name="accounts.verify"),
+    Route(
+        "/forgot-password", endpoint(accounts.forgot_form), methods=GET, name="accounts.forgot_form"
+    ),
+    Route("/forgot-password", endpoint(accounts.forgot), methods=POST, name="accounts.forgot"),
+    Route("/account/reset", endpoint(accounts.reset_form), methods=GET, name="accounts.reset_form"),
+    Route("/account/reset", endpoint(accounts.reset), methods=POST, name="accounts.reset"),
+    Route(
+        "/language/{language}",
+        endpoint(accounts.switch_language),
+        methods=GET,
+        name="accounts.language",
+    ),
+    Route("/api/postal-codes/{code}", api.postal_code, methods=GET, name="api.postal_code"),
+    Route("/healthz", api.health, methods=GET, name="api.health"),
+    Mount("/static", StaticFiles(directory=STATIC), name="static"),
+]
