@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 MAX_INDEX = 100  # no repeated group allows more items; larger indexes are ignored
+MAX_DEPTH = 12  # segments in one name: no answer nests deeper; longer names are ignored
 _SEGMENT = re.compile(r"([a-z][a-z0-9_]*)(?:\[(\d{1,3})\])?")
 
 
@@ -28,7 +29,10 @@ def unflatten(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
 
 def _segments(name: str) -> list[str | int] | None:
     segments: list[str | int] = []
-    for part in name.split("."):
+    parts = name.split(".", MAX_DEPTH)
+    if len(parts) > MAX_DEPTH:
+        return None
+    for part in parts:
         match = _SEGMENT.fullmatch(part)
         if match is None:
             return None
@@ -52,9 +56,16 @@ def _put(node: dict[Any, Any], segments: list[str | int], value: str) -> None:
         return
     if last in node:
         existing = node[last]
-        node[last] = [*existing, value] if isinstance(existing, list) else [existing, value]
+        if isinstance(existing, _Repeated):
+            existing.append(value)
+        else:
+            node[last] = _Repeated([existing, value])
     else:
         node[last] = value
+
+
+class _Repeated(list[str]):
+    """Values of a name sent several times (ticked checkboxes)."""
 
 
 def _lists(node: Any) -> Any:

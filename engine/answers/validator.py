@@ -8,7 +8,7 @@ hidden fields are dropped; cross-field ``checks`` run once every field is valid.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -36,7 +36,7 @@ class AnswerError:
 
 @dataclass(frozen=True)
 class ValidationResult:
-    answers: Answers
+    answers: Answers = field(repr=False)  # may hold a My Number: never in logs
     errors: tuple[AnswerError, ...]
     # Paths of the fields shown with these answers (``children[0].support_details``), so a
     # page can hide the others and a script can update which are shown.

@@ -152,6 +152,8 @@ def _analyse_fields(
         if spec.required_if is not None:
             bind_condition(spec.required_if, scope, (*here, "required_if"), findings)
             findings.extend(_required_if_problems(spec, here, always_hidden))
+        for key in ("show_if", "required_if"):
+            findings.extend(_reads_own_list(getattr(spec, key), groups, (*here, key)))
         if isinstance(spec, PostalCodeField) and spec.fills is not None:
             findings.extend(_fills_problems(spec, fields, here))
         if isinstance(spec, GroupField):
@@ -183,6 +185,24 @@ def _required_if_problems(spec: FieldBase, path: YamlPath, hidden: bool) -> Iter
             )
 
 
+def _reads_own_list(
+    expression: Expression | None, groups: tuple[FieldSymbol, ...], path: YamlPath
+) -> Iterator[Finding]:
+    """A field inside a repeated group that reads that group's whole list would see only
+    the items before its own (items are validated in order): refuse it."""
+    if expression is None or not groups or not expression.resolved_ok:
+        return
+    outer = groups[0]
+    for resolution in expression.resolutions:
+        if resolution.level is None and resolution.path[0] == outer.id and outer.repeated:
+            yield Finding(
+                path,
+                f"a field inside '{outer.id}' cannot read the whole list '{outer.id}' "
+                "(it is still being filled in): use a check for rules across items",
+            )
+            return
+
+
 def _literal(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
@@ -209,6 +229,9 @@ def _analyse_checks(definition: Definition, symbols: _Symbols, findings: list[Fi
     scope = Scope(symbols.root)
     for index, check in enumerate(definition.checks):
         bind_condition(check.rule, scope, ("checks", index, "rule"), findings)
+        if _always_false(check.rule):
+            message = "this check is always false: every application would be refused"
+            findings.append(Finding(("checks", index, "rule"), message))
         if check.field is not None and check.field not in symbols.root:
             findings.append(Finding(("checks", index, "field"), f"unknown field '{check.field}'"))
 

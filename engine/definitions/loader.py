@@ -71,11 +71,15 @@ def _analyse(definition: Definition, templates_dir: Path | None) -> list[Finding
 def load_definition(path: Path) -> LoadedDefinition:
     """Load a definition file; templates are looked up in ``templates/`` beside it."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        if not path.is_file():  # a FIFO or a device would block or never end
+            raise DefinitionError([Problem(str(path), 1, 1, "not a regular file")])
+        with path.open("rb") as stream:
+            content = stream.read(MAX_FILE_BYTES + 1)
+        if len(content) > MAX_FILE_BYTES:
             raise DefinitionError(
                 [Problem(str(path), 1, 1, f"file is larger than {MAX_FILE_BYTES:,} bytes")]
             )
-        text = path.read_text(encoding="utf-8")
+        text = content.decode("utf-8")
     except UnicodeDecodeError as error:
         raise DefinitionError(
             [Problem(str(path), 1, 1, f"not UTF-8 text ({error.reason})")]

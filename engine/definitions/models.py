@@ -29,7 +29,7 @@ class Page(_Strict):
     title: LocalizedText
     intro: LocalizedText | None = None
     show_if: Expression | None = None  # a page whose condition is false is skipped
-    fields: list[AnyField] = Field(min_length=1)
+    fields: list[AnyField] = Field(min_length=1, max_length=200)
 
 
 class Check(_Strict):
@@ -88,10 +88,7 @@ class Transition(_Strict):
                 "a transition needs exactly one trigger: `by` (people), `approvals` (votes), "
                 "`after` (a timer) or `auto: true`"
             )
-        if (self.after is not None or self.auto) and self.model_fields_set & {
-            "four_eyes",
-            "comment",
-        }:
+        if (self.after is not None or self.auto) and (self.four_eyes or self.comment == "required"):
             raise ValueError(
                 "a timer or automatic transition has no person: remove four_eyes and comment"
             )
@@ -100,8 +97,8 @@ class Transition(_Strict):
 
 class Workflow(_Strict):
     start: Identifier
-    states: dict[Identifier, State] = Field(min_length=1)
-    transitions: list[Transition] = Field(default_factory=list)
+    states: dict[Identifier, State] = Field(min_length=1, max_length=200)
+    transitions: list[Transition] = Field(default_factory=list, max_length=500)
 
 
 class Document(_Strict):
@@ -122,11 +119,11 @@ class Definition(_Strict):
     department: Slug
     submitters: Literal["citizen", "anyone"]
     processing_period: Period | None = None
-    roles: list[Identifier] = Field(default_factory=list)
+    roles: list[Identifier] = Field(default_factory=list, max_length=50)
     fee: Fee | None = None
     contact: LocalizedText | None = None
-    pages: list[Page] = Field(min_length=1)
-    checks: list[Check] = Field(default_factory=list)
+    pages: list[Page] = Field(min_length=1, max_length=100)
+    checks: list[Check] = Field(default_factory=list, max_length=200)
     workflow: Workflow
     documents: dict[Identifier, Document] = Field(default_factory=dict)
 

@@ -100,7 +100,10 @@ _Item = tuple[list[Any] | dict[str, Any], int | str, str]
 
 def _remove_items(pruned: _Pruned, errors: list[tuple[YamlPath, str]]) -> bool:
     targets: dict[int, tuple[list[Any] | dict[str, Any], set[int | str], str]] = {}
+    paths = [path for path, _ in errors]
     for path, kind in errors:
+        if any(other[: len(path)] == path and other != path for other in paths):
+            continue  # a union's "wrong type" beside a deeper error: the deeper one decides
         if kind == "extra_forbidden" and _drop_key(pruned.data, path):
             continue  # an unknown key is simply ignored
         found = _innermost_item(pruned.data, path)
@@ -109,7 +112,7 @@ def _remove_items(pruned: _Pruned, errors: list[tuple[YamlPath, str]]) -> bool:
         container, index, key = found
         targets.setdefault(id(container), (container, set(), key))[1].add(index)
     for container, indexes, key in targets.values():
-        for index in sorted(indexes, key=str, reverse=True):
+        for index in sorted(indexes, key=_index_order, reverse=True):
             if isinstance(container, list) and isinstance(index, int):
                 _note_removed(pruned, container[index], key)
                 del container[index]
@@ -118,6 +121,11 @@ def _remove_items(pruned: _Pruned, errors: list[tuple[YamlPath, str]]) -> bool:
                 _note_removed(pruned, container.pop(index), key)
                 pruned.removed_names.add(index)
     return True
+
+
+def _index_order(index: int | str) -> tuple[int, int | str]:
+    # List positions go from the last down (so earlier ones stay valid); never as text.
+    return (0, index) if isinstance(index, int) else (1, index)
 
 
 def _drop_key(data: Any, path: YamlPath) -> bool:
@@ -168,7 +176,8 @@ def _names_in(item: Any) -> set[str]:
         for name_key in ("id", "action"):
             if isinstance(item.get(name_key), str):
                 names.add(item[name_key])
-        for value in item.get("fields", []):
+        fields = item.get("fields")
+        for value in fields if isinstance(fields, list) else []:
             names |= _names_in(value)
     elif isinstance(item, str):
         names.add(item)

@@ -46,14 +46,21 @@ def structure_problems(
         path, skipped = _yaml_path(details["loc"], data)
         by_path.setdefault(path, []).append((details, skipped))
     problems = []
+    branch_paths = [path for path, errors in by_path.items() if any(b for _, b in errors)]
     for path, errors in by_path.items():
+        deeper = any(other[: len(path)] == path and other != path for other in branch_paths)
+        if deeper and all(branch for _, branch in errors):
+            continue
         if len(errors) > 1 and all(skipped for _, skipped in errors):
             # Every branch of a union failed: say what would have been accepted.
             expected = " or ".join(dict.fromkeys(_expected(d) for d, _ in errors))
             problems.append((source.locate(path), f"expected {expected}"))
             continue
         for details, _ in errors:
-            problems.append(_located(details, path, data, source, root))
+            mark, message = _located(details, path, data, source, root)
+            if "[key]" in details["loc"]:
+                mark = source.locate(path, key=True)
+            problems.append((mark, message))
     return problems
 
 
@@ -78,6 +85,8 @@ def _yaml_path(loc: tuple[int | str, ...], data: Any) -> tuple[YamlPath, bool]:
         if _has(node, part):
             path.append(part)
             node = _child(node, part)
+        elif part == "[key]":
+            continue  # pydantic's label for a mapping key's own error: the path has the key
         elif isinstance(node, dict) and index == len(loc) - 1:
             path.append(part)  # a missing key: point at the mapping that lacks it
         elif not (isinstance(node, dict) and part == node.get("type")):

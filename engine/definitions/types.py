@@ -40,6 +40,10 @@ _PERIOD = re.compile(
     r"^\s*(?P<amount>\d{1,4})\s*(?P<unit>business\s+days?|days?|weeks?|months?"
     r"|営業日|日|週間|か月|ヶ月|ケ月|カ月)\s*$"
 )
+# The same, for editors: JSON Schema patterns are ECMA-262 (no named groups).
+_PERIOD_SCHEMA_PATTERN = (
+    r"^\s*\d{1,4}\s*(business\s+days?|days?|weeks?|months?|営業日|日|週間|か月|ヶ月|ケ月|カ月)\s*$"
+)
 _PERIOD_UNITS: dict[str, PeriodUnit] = {
     "business day": "business_days",
     "business days": "business_days",
@@ -75,6 +79,8 @@ class Period:
                 "'2 weeks' or '3 months'"
             )
         unit = _PERIOD_UNITS[" ".join(match["unit"].split())]
+        if int(match["amount"]) == 0:
+            raise ValueError(f"'{text}' is no time at all: a period is at least 1")
         return cls(int(match["amount"]), unit)
 
     def __str__(self) -> str:
@@ -93,7 +99,11 @@ class Period:
     def __get_pydantic_json_schema__(
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        return {"type": "string", "pattern": _PERIOD.pattern, "examples": ["20 business days"]}
+        return {
+            "type": "string",
+            "pattern": _PERIOD_SCHEMA_PATTERN,
+            "examples": ["20 business days", "30 days", "20営業日"],
+        }
 
 
 _SIZE = re.compile(r"^\s*(?P<amount>\d{1,6})\s*(?P<unit>B|KB|MB|GB|KiB|MiB|GiB)\s*$", re.I)
@@ -115,6 +125,8 @@ class ByteSize:
         if match is None:
             raise ValueError(f"'{value}' is not a size: write e.g. '10 MB' or '500 KB'")
         factor = _SIZE_FACTORS[match["unit"].lower().replace("i", "")]
+        if int(match["amount"]) == 0:
+            raise ValueError(f"'{value}' would refuse every file: a size is at least 1")
         return cls(int(match["amount"]) * factor, f"{int(match['amount'])} {match['unit']}")
 
     def __str__(self) -> str:
@@ -133,7 +145,10 @@ class ByteSize:
     def __get_pydantic_json_schema__(
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        return {"anyOf": [{"type": "string", "pattern": _SIZE.pattern}, {"type": "integer"}]}
+        pattern = r"^\s*\d{1,6}\s*([bB]|[kKmMgG][iI]?[bB])\s*$"  # ECMA-262: no inline flags
+        return {
+            "anyOf": [{"type": "string", "pattern": pattern}, {"type": "integer", "minimum": 1}]
+        }
 
 
 def _text(value: Any) -> str:

@@ -38,16 +38,20 @@ def analyse_workflow(definition: Definition, templates_dir: Path | None) -> list
 
 def _unknown(what: str, name: str, known: set[str]) -> str:
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(sorted(known))})"
+    names = sorted(known)
+    listed = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
+    hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {listed})"
     return f"unknown {what} '{name}'{hint}"
 
 
 def _role_problems(definition: Definition) -> Iterator[Finding]:
+    seen: set[str] = set()
     for index, role in enumerate(definition.roles):
         if role == APPLICANT:
             yield Finding(("roles", index), "'applicant' is built in; do not declare it in roles")
-        elif role in definition.roles[:index]:
+        elif role in seen:
             yield Finding(("roles", index), f"role '{role}' is listed twice")
+        seen.add(role)
 
 
 def _transition_states(transition: Transition, index: int, states: set[str]) -> Iterator[Finding]:

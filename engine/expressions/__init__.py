@@ -27,7 +27,7 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
-from engine.expressions.binder import Binding, ExpressionProblem, Reference, bind
+from engine.expressions.binder import Binding, ExpressionProblem, Reference, Resolution, bind
 from engine.expressions.compiler import Const, compile_tree, evaluator
 from engine.expressions.functions import FUNCTIONS, Function, equal
 from engine.expressions.lexer import MAX_SOURCE_LENGTH, ExpressionSyntaxError
@@ -101,9 +101,20 @@ class Expression:
         return self._bound().type
 
     @property
+    def resolutions(self) -> tuple[Resolution, ...]:
+        """How each name was resolved: ``level`` None means from the top level, a number
+        means within that enclosing group's current item."""
+        return tuple(self._bound().resolutions.values())
+
+    @property
     def references(self) -> tuple[Reference, ...]:
         """The fields read, as paths from the top level, in source order."""
         return self._bound().references
+
+    @property
+    def resolved_ok(self) -> bool:
+        """Whether binding found no problem (so resolutions and type are complete)."""
+        return self._binding is not None and not self._binding.problems
 
     def _bound(self) -> Binding:
         if self._binding is None:
@@ -139,7 +150,10 @@ class Expression:
     def __get_pydantic_json_schema__(
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        return {"type": "string", "description": 'An expression, e.g. reason == "employed"'}
+        return {
+            "anyOf": [{"type": "string"}, {"type": "boolean"}],
+            "description": 'An expression, e.g. reason == "employed"',
+        }
 
     @classmethod
     def _validate(cls, value: Any) -> Expression:

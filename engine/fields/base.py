@@ -85,15 +85,7 @@ class FieldBase(BaseModel):
         return {}
 
     def is_blank(self, raw: Any) -> bool:
-        if raw is None:
-            return True
-        if isinstance(raw, str):
-            return raw.strip(" \t\r\n\u3000") == ""
-        if isinstance(raw, list | tuple):
-            return all(self.is_blank(item) for item in raw)
-        if isinstance(raw, dict):
-            return all(self.is_blank(item) for item in raw.values())
-        return False
+        return _blank(raw, depth=0)
 
     def clean(self, raw: Any, context: CleanContext) -> Any:
         """Turn non-blank raw input into the normalised answer, or raise Invalid."""
@@ -119,6 +111,23 @@ class FieldBase(BaseModel):
         return InputHints(widget="text", autocomplete=self.autocomplete)
 
 
+_MAX_BLANK_DEPTH = 8  # no answer nests deeper; deeper input is not blank (and is refused)
+
+
+def _blank(raw: Any, depth: int) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, str):
+        return raw.strip(" \t\r\n\u3000") == ""
+    if depth > _MAX_BLANK_DEPTH:
+        return False
+    if isinstance(raw, list | tuple):
+        return all(_blank(item, depth + 1) for item in raw)
+    if isinstance(raw, dict):
+        return all(_blank(item, depth + 1) for item in raw.values())
+    return False
+
+
 def raw_text(raw: Any) -> str:
     """Raw input as text; numbers from a JSON body are accepted as their digits."""
     if isinstance(raw, bool):
@@ -127,6 +136,9 @@ def raw_text(raw: Any) -> str:
         return str(raw)
     if not isinstance(raw, str):
         raise Invalid("wrong_shape")
+    # A lone surrogate (legal in JSON) is no character: it would fail when stored as UTF-8.
+    if any("\ud800" <= c <= "\udfff" for c in raw):
+        raise Invalid("invalid_characters")
     return raw
 
 

@@ -19,7 +19,8 @@ from engine.japanese.numerals import parse_integer
 from engine.japanese.wareki import format_date, parse_date
 from engine.text import LocalizedText
 
-_RELATIVE = re.compile(r"^today\s*(?:(?P<sign>[+-])\s*(?P<n>\d{1,4})\s*(?P<unit>days?|years?))?$")
+_RELATIVE = re.compile(r"^today\s*(?:(?P<sign>[+-])\s*(?P<n>\d{1,5})\s*(?P<unit>days?|years?))?$")
+_MAX_RELATIVE = {"day": 36_600, "year": 200}  # a century of days, two of years
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,12 @@ class DateBound:
         if isinstance(value, date):
             return cls(value.isoformat())
         text = " ".join(str(value).split())
-        if _RELATIVE.match(text) is None:
+        relative = _RELATIVE.match(text)
+        if relative is not None and relative["n"] is not None:
+            unit = relative["unit"].rstrip("s")
+            if int(relative["n"]) > _MAX_RELATIVE[unit]:
+                raise ValueError(f"'{value}' is too far: at most {_MAX_RELATIVE[unit]} {unit}s")
+        if relative is None:
             try:
                 date.fromisoformat(text)
             except ValueError:
@@ -44,6 +50,14 @@ class DateBound:
         return cls(text)
 
     def resolve(self, today: date) -> date:
+        try:
+            return self._resolve(today)
+        except (ValueError, OverflowError):
+            # Beyond the calendar (year 1 or 9999): the bound allows anything.
+            forward = "+" in self.text
+            return date.max if forward else date.min
+
+    def _resolve(self, today: date) -> date:
         match = _RELATIVE.match(self.text)
         if match is None:
             return date.fromisoformat(self.text)
@@ -131,7 +145,7 @@ def _from_parts(raw: dict[str, Any]) -> date | None:
         return parse_date(f"{era}{year}年{month}月{day}日")
     try:
         return date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 

@@ -76,7 +76,9 @@ class FileField(FieldBase):
     blank_code = "required_file"
     type: Literal["file"]
     accept: list[FileKindName] = Field(default=["pdf", "jpeg", "png"], min_length=1)
-    max_size: ByteSize = ByteSize.parse("10 MB")
+    max_size: ByteSize = Field(
+        default=ByteSize.parse("10 MB"), json_schema_extra={"default": "10 MB"}
+    )
     max_files: int = Field(default=1, ge=1, le=20)
 
     @field_validator("accept")
@@ -102,8 +104,10 @@ class FileField(FieldBase):
 
     def clean(self, raw: Any, context: CleanContext) -> list[dict[str, Any]]:
         items = raw if isinstance(raw, list) else [raw]
+        if not all(isinstance(item, dict) for item in items):
+            raise Invalid("wrong_shape")
         try:
-            files = [StoredFile.model_validate(item) for item in items if item]
+            files = [StoredFile.model_validate(item) for item in items]
         except ValidationError:
             raise Invalid("wrong_shape") from None
         if len(files) > self.max_files:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -28,10 +29,22 @@ class Repeat(BaseModel):
         return self
 
 
+def _only_number_placeholder(text: str) -> bool:
+    """Whether ``text`` uses no placeholder but a bare ``{n}`` (no format spec, no
+    attribute access: ``{n.__class__}`` or ``{n:>99999999}`` would be refused)."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:
+        return False
+    return all(
+        name in (None, "n") and not spec and not conversion for _, name, spec, conversion in parsed
+    )
+
+
 @register
 class GroupField(FieldBase):
     type: Literal["group"]
-    fields: list[AnyField] = Field(min_length=1)
+    fields: list[AnyField] = Field(min_length=1, max_length=200)
     repeat: Repeat | None = None
     # How one item is named in messages and headings; {n} is its number (1, 2, ...).
     item_label: LocalizedText | None = None
@@ -45,12 +58,8 @@ class GroupField(FieldBase):
             )
         if self.item_label is not None:
             for text in (self.item_label.ja, self.item_label.en or ""):
-                try:
-                    text.format(n=1)
-                except (KeyError, IndexError, ValueError):
-                    raise ValueError(
-                        f"item_label '{text}' may only use {{n}}, the item's number"
-                    ) from None
+                if not _only_number_placeholder(text):
+                    raise ValueError(f"item_label '{text}' may only use {{n}}, the item's number")
         return self
 
     def value_type(self) -> ExprType:

@@ -111,7 +111,11 @@ def format_wareki(d: date) -> str:
 
 
 def format_date(d: date, lang: str, calendar: str) -> str:
-    """Format ``d`` for ``lang`` "ja" or "en" in the "wareki" or "gregorian" calendar."""
+    """Format ``d`` for ``lang`` "ja" or "en" in the "wareki" or "gregorian" calendar.
+
+    Dates before 和暦 support (1873) are written in the Gregorian calendar."""
+    if calendar == "wareki" and d < ERAS[0].first_day:
+        calendar = "gregorian"
     if lang == "ja" and calendar == "wareki":
         return format_wareki(d)
     if lang == "ja" and calendar == "gregorian":

@@ -44,7 +44,9 @@ def _sqlite_pragmas(connection: Any, _: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     # WAL lets readers go on while a submission is written; wait rather than fail on a lock.
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # synchronous stays FULL: a reference number given to a citizen must survive a power
+    # cut (NORMAL would be faster and could lose the last commits).
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 

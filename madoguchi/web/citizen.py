@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from engine.answers import AnswerError, ValidationResult, unflatten, validate_answers
 from engine.answers.items import add_item, remove_item
+from engine.fields.files import FileField
 from engine.storage.definitions import DefinitionStore
 from engine.storage.errors import NotFound
 from engine.storage.submissions import SubmissionService
@@ -123,7 +124,9 @@ def _posted_answers(call: Call, opened: OpenDraft, page_id: str) -> dict[str, An
     pairs = [
         (name, value)
         for name, value in call.form.multi_items()
-        if isinstance(value, str) and name not in (CSRF_FIELD, ACTION)
+        if isinstance(value, str)
+        and name not in (CSRF_FIELD, ACTION)
+        and not _names_a_file(opened, name)
     ]
     nested = unflatten(pairs)
     own = {spec.id for spec in opened.page(page_id).fields}
@@ -133,6 +136,16 @@ def _posted_answers(call: Call, opened: OpenDraft, page_id: str) -> dict[str, An
         if spec.id not in answers and spec.type_name in ("choices", "declaration"):
             answers[spec.id] = [] if spec.type_name == "choices" else ""
     return answers
+
+
+def _names_a_file(opened: OpenDraft, name: str) -> bool:
+    """Whether a posted text names a file field or a part of one: a file's answer comes
+    from the draft's attachments only, never from what a browser sends."""
+    parts = name.split(".")
+    return any(
+        isinstance(opened.definition.field_at(".".join(parts[:end])), FileField)
+        for end in range(1, len(parts) + 1)
+    )
 
 
 def _apply_item_action(posted: dict[str, Any], action: str) -> dict[str, Any]:
@@ -168,10 +181,14 @@ def submit(call: Call) -> Response:
     draft_id = call.params["draft"]
     key = f"draft:{draft_id}"
     service = SubmissionService(call.db, call.services.cipher)
-    earlier = service.by_idempotency_key(key, call.visitor.user_id)
-    if earlier is not None:  # a double click or a replayed POST: the same submission
+    try:
+        opened = open_draft(call, draft_id)
+    except NotFound:
+        # A double click or a replayed POST: the draft became a submission; show it again.
+        earlier = service.by_idempotency_key(key, call.visitor.user_id)
+        if earlier is None:
+            raise
         return screens.confirmation(call, earlier, access_code=None)
-    opened = open_draft(call, draft_id)
     raw = with_files(call, opened, opened.service.answers_of(opened.draft))
     result = validate_answers(opened.definition, raw, today=call.services.today())
     if not result.ok:

@@ -25,6 +25,9 @@ SIGN_OUT_URL = "/sign-out"
 
 
 def respond(call: Call, page: pages.Page, status: int = 200) -> HTMLResponse:
+    # Whatever the view wrote is done: commit before the slow part, the rendering, so
+    # the database is not held meanwhile (SQLite has one writer at a time).
+    call.db.commit()
     language = call.visitor.language
     other = "en" if language == "ja" else "ja"
     here = call.request.url.path

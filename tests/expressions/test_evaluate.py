@@ -311,7 +311,7 @@ def test_pydantic_serialises_to_source_and_describes_a_string() -> None:
     assert field.model_dump_json() == '{"show_if":"len(children) > 1","rule":"true"}'
     schema = _Field.model_json_schema()
     rule = schema["properties"]["rule"]
-    assert rule["type"] == "string"
+    assert rule["anyOf"] == [{"type": "string"}, {"type": "boolean"}]  # show_if: true too
     assert rule["description"] == 'An expression, e.g. reason == "employed"'
 
 
