@@ -143,6 +143,7 @@ def main() -> None:
         for _ in range(SUBMISSIONS):
             draft, token = drafts.start(version_id, None, "ja")
             drafts.save(draft, BULKY_WASTE, "confirm")
+            assert token is not None  # an anonymous draft has a resume token
             prepared.append((draft.id, token))
         db.commit()
         csrf = visitor.session.csrf_token

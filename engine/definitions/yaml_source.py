@@ -179,7 +179,7 @@ def _verbatim(node: ScalarNode, quoted: bool) -> bool:
     start, end = node.start_mark, node.end_mark
     if node.style not in (None, "", "'", '"') or start.line != end.line or start.buffer is None:
         return False
-    text = start.buffer[start.index : end.index]
+    text: str = start.buffer[start.index : end.index]
     return (text[1:-1] if quoted else text) == node.value
 
 
