@@ -179,8 +179,9 @@ def _verbatim(node: ScalarNode, quoted: bool) -> bool:
     start, end = node.start_mark, node.end_mark
     if node.style not in (None, "", "'", '"') or start.line != end.line or start.buffer is None:
         return False
-    text: str = start.buffer[start.index : end.index]
-    return (text[1:-1] if quoted else text) == node.value
+    text = str(start.buffer[start.index : end.index])
+    value = str(node.value)
+    return (text[1:-1] if quoted else text) == value
 
 
 def _scalar(node: ScalarNode, line: int, column: int) -> Any:
