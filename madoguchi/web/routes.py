@@ -7,7 +7,7 @@ from pathlib import Path
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from madoguchi.web import accounts, api, citizen, status
+from madoguchi.web import accounts, api, citizen, downloads, status
 from madoguchi.web.endpoint import endpoint
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "renderers" / "static"
@@ -46,6 +46,12 @@ routes = [
         endpoint(status.application),
         methods=GET,
         name="status.detail",
+    ),
+    Route(
+        "/applications/{public_id}/files/{file}",
+        endpoint(downloads.application_file),
+        methods=GET,
+        name="status.file",
     ),
     Route("/status", endpoint(status.lookup_form), methods=GET, name="status.lookup_form"),
     Route("/status", endpoint(status.lookup), methods=POST, name="status.lookup"),

@@ -14,6 +14,7 @@ from engine.definitions.models import Definition
 from engine.storage.definitions import DefinitionStore
 from engine.storage.drafts import DraftService
 from engine.storage.errors import NotFound
+from engine.storage.files import AttachmentService
 from engine.storage.models import Submission
 from engine.storage.submissions import SubmissionService
 from engine.text import LocalizedText
@@ -127,8 +128,21 @@ def _detail(call: Call, submission: Submission) -> Response:
         history=history,
         sections=screens.answer_sections(definition, answers, language, change=None),
         state_description=state.description,
+        files=_file_links(call, submission),
     )
     return screens.respond(call, page)
+
+
+def _file_links(call: Call, submission: Submission) -> list[pages.FileLink]:
+    if submission.applicant_user_id is None:
+        return []  # an anonymous applicant's files are not offered for download
+    files = AttachmentService(call.db, call.services.files).for_submission(submission.id)
+    base = f"/applications/{submission.public_id}/files"
+    return [pages.FileLink(f.original_name, f"{base}/{f.id}", _size(f.size)) for f in files]
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, size // 1024)} KB"
 
 
 def _event_text(definition: Definition, kind: str, data: dict[str, Any]) -> LocalizedText:

@@ -131,6 +131,14 @@ class FormPage:
         return f"{self.action_url}{joiner}preview=visibility"
 
 
+class FileLink(NamedTuple):
+    """An attached file the reader may download."""
+
+    name: str
+    url: str
+    size_text: str
+
+
 class AnswerRow(NamedTuple):
     label: Text
     value: str  # the answer as the field displays it; line breaks are kept
@@ -215,6 +223,7 @@ class StatusDetail:
     sections: Sequence[AnswerSection]
     state_description: Text | None = None
     edit_url: str | None = None
+    files: Sequence[FileLink] = ()
 
     template: ClassVar[str] = "status_detail.html"
     heading_text: ClassVar[str] = N_("Application %(reference)s")

@@ -71,3 +71,25 @@ def test_nobody_sees_another_citizens_application(client: TestClient, services: 
     client.cookies.clear()
     sign_up_and_in(client, outbox(services), new_email())
     assert client.get(f"/applications/{url}").status_code == 404
+
+
+def test_the_applicant_downloads_an_attached_file_under_a_safe_name(
+    client: TestClient, services: Services
+) -> None:
+    sign_up_and_in(client, outbox(services), new_email())
+    complete(client, definition_of(services, "childcare-enrollment"), childcare_answers())
+    listing = client.get("/applications")
+    detail = client.get(
+        "/applications/" + listing.text.split('href="/applications/', 1)[1].split('"', 1)[0]
+    )
+    link = detail.text.split('href="/applications/', 1)[1].split('"', 1)[0]
+    assert "/files/" in link
+    download = client.get(f"/applications/{link}")
+    assert download.status_code == 200
+    assert download.content.startswith(b"%PDF-")
+    disposition = download.headers["content-disposition"]
+    assert disposition.startswith('attachment; filename="')
+    assert "filename*=UTF-8''" in disposition
+    assert "%E5%B0%B1%E5%8A%B4" in disposition  # 就労証明書.pdf, percent-encoded
+    client.cookies.clear()
+    assert client.get(f"/applications/{link}", follow_redirects=False).status_code == 303
