@@ -148,10 +148,18 @@ def raw_mapping(raw: Any) -> dict[str, Any]:
     return raw
 
 
+# Bidirectional overrides and isolates make text display in another order than it was
+# typed ("Trojan source"): a clerk must read what the citizen wrote.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 # Control characters never belong in an answer; tabs and newlines only in long text.
 def has_control_characters(text: str, *, allow_newlines: bool = False) -> bool:
     allowed = {"\n", "\r", "\t"} if allow_newlines else set()
-    return any((ord(c) < 32 or 0x7F <= ord(c) < 0xA0) and c not in allowed for c in text)
+    return any(
+        ((ord(c) < 32 or 0x7F <= ord(c) < 0xA0) and c not in allowed) or c in _BIDI_CONTROLS
+        for c in text
+    )
 
 
 def strip_spaces(text: str) -> str:

@@ -93,13 +93,13 @@ class FileField(FieldBase):
 
     def check_upload(self, head: bytes, size: int) -> FileKind:
         """Refuse an upload (before it is stored) whose content or size does not fit."""
+        if size == 0:
+            raise Invalid("file_empty")
+        if size > self.max_size.bytes:
+            raise Invalid("file_too_large", max=str(self.max_size))
         kind = sniff_file_kind(head)
         if kind is None or kind.name not in self.accept:
             raise Invalid("file_type", accept=self.accept_text())
-        if size > self.max_size.bytes:
-            raise Invalid("file_too_large", max=str(self.max_size))
-        if size == 0:
-            raise Invalid("file_empty")
         return kind
 
     def clean(self, raw: Any, context: CleanContext) -> list[dict[str, Any]]:

@@ -72,9 +72,13 @@ class PersonNameField(FieldBase):
                 text = raw_text(given.get(part.name) or "")
                 if not strip_spaces(text):
                     raise Invalid("required_part", part=part.name)
+                if len(text) > self.max_length * 2:  # before converting: bound the work
+                    raise Invalid("too_long", part=part.name, max=self.max_length)
                 kana = to_furigana(text)
-                if kana is None or len(kana) > self.max_length:
+                if kana is None:
                     raise Invalid("furigana_katakana", part=part.name)
+                if len(kana) > self.max_length:
+                    raise Invalid("too_long", part=part.name, max=self.max_length)
                 value[part.name] = kana
         return value
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -10,7 +11,12 @@ from pydantic import BeforeValidator, Field, model_validator
 from engine.expressions.types import NUMBER, ExprType
 from engine.fields.base import CleanContext, FieldBase, InputHints, Invalid, raw_text
 from engine.fields.registry import register
-from engine.japanese.numerals import parse_amount, parse_decimal, parse_integer
+from engine.japanese.numerals import (
+    normalize_numeric,
+    parse_amount,
+    parse_decimal,
+    parse_integer,
+)
 from engine.text import LocalizedText
 
 
@@ -43,6 +49,18 @@ class _Bounded(FieldBase):
             raise Invalid("too_small", min=_plain(self.min))
         if self.max is not None and value > self.max:
             raise Invalid("too_large", max=_plain(self.max))
+        # Beyond what JSON numbers carry exactly: no count or amount is this large.
+        if not -LARGEST <= value <= LARGEST:
+            raise Invalid("too_large" if value > 0 else "too_small", max=LARGEST, min=-LARGEST)
+
+    def _out_of_range(self, text: str) -> Invalid | None:
+        """For digits too many to convert at all, the range error they deserve."""
+        digits = normalize_numeric(text).replace(",", "")
+        if not re.fullmatch(r"-?\d{16,}", digits):
+            return None
+        if digits.startswith("-"):
+            return Invalid("too_small", min=_plain(self.min) if self.min is not None else -LARGEST)
+        return Invalid("too_large", max=_plain(self.max) if self.max is not None else LARGEST)
 
     def _bounds_schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = {}
@@ -55,6 +73,9 @@ class _Bounded(FieldBase):
     def display(self, value: Any, language: str) -> str:
         text = f"{value:,}"
         return f"{text} {self.unit.get(language)}" if self.unit else text
+
+
+LARGEST = 10**15 - 1
 
 
 def _plain(number: Decimal) -> int | float:
@@ -74,7 +95,7 @@ class IntegerField(_Bounded):
     def clean(self, raw: Any, context: CleanContext) -> int:
         value = _integer_input(raw)
         if value is None:
-            raise Invalid("not_integer")
+            raise self._out_of_range(raw_text(raw)) or Invalid("not_integer")
         self._check_range(value)
         return value
 
@@ -123,7 +144,7 @@ class MoneyField(_Bounded):
         else:
             value = parse_amount(raw_text(raw))
         if value is None:
-            raise Invalid("not_amount")
+            raise self._out_of_range(raw_text(raw)) or Invalid("not_amount")
         self._check_range(value)
         return value
 

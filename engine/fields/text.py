@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, Literal
 
 import re2
@@ -119,7 +120,8 @@ class EmailField(FieldBase):
     type: Literal["email"]
 
     def clean(self, raw: Any, context: CleanContext) -> str:
-        text = strip_spaces(raw_text(raw))
+        # An address is ASCII by nature: full-width ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ means ASCII.
+        text = unicodedata.normalize("NFKC", strip_spaces(raw_text(raw)))
         try:
             # Syntax only: a DNS look-up would make validation slow and network-bound.
             result = validate_email(text, check_deliverability=False)
