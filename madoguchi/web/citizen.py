@@ -90,6 +90,8 @@ def save_page(call: Call) -> Response:
     form_page = opened.page(call.params["page"])
     assert call.form is not None  # noqa: S101 -- endpoint() parses the form of every POST
     posted = _posted_answers(call, opened, form_page.id)
+    if call.request.query_params.get("preview") == "visibility":
+        return _visibility(call, opened, posted)
     upload_errors = store_uploads(call, opened, call.form)
     action = call.field(ACTION) or "continue"
     posted = _apply_item_action(posted, action)
@@ -100,8 +102,6 @@ def save_page(call: Call) -> Response:
     result = validate_answers(
         opened.definition, raw, today=call.services.today(), pages=[form_page.id]
     )
-    if call.request.query_params.get("preview") == "visibility":
-        return JSONResponse({"visible": sorted(result.visible)})
     if action.startswith("language:") and action.removeprefix("language:") in LANGUAGES:
         sessions(call.db).set_language(call.visitor.session, action.removeprefix("language:"))  # type: ignore[arg-type]  # a POST always has a session
         return redirect(page_url(opened.draft.id, form_page.id))
@@ -116,6 +116,14 @@ def save_page(call: Call) -> Response:
         answered = screens.Answered(raw, result, errors)
         return screens.form_page(call, opened, form_page.id, answered)
     return redirect(_neighbour(opened, result, form_page.id, +1))
+
+
+def _visibility(call: Call, opened: OpenDraft, posted: dict[str, Any]) -> Response:
+    """Which fields the answers being typed show, for the page's script. Nothing is
+    saved: a late preview must never overwrite what a button just saved."""
+    raw = with_files(call, opened, {**opened.service.answers_of(opened.draft), **posted})
+    result = validate_answers(opened.definition, raw, today=call.services.today())
+    return JSONResponse({"visible": sorted(result.visible)})
 
 
 def _posted_answers(call: Call, opened: OpenDraft, page_id: str) -> dict[str, Any]:
