@@ -91,12 +91,29 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     return url
 
 
-def reset_postgresql(url: str) -> None:
+def reset_postgresql(url: str, schema: str = "public") -> None:
     engine = make_engine(url)
     with engine.begin() as connection:
-        connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-        connection.exec_driver_sql("CREATE SCHEMA public")
+        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
     engine.dispose()
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def app_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """A database of its own for tests that run the whole application: what they commit
+    must not show up in the tests that count rows in ``database_url``."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('app-db') / 'app.db'}"
+    else:
+        base = os.environ["MADOGUCHI_TEST_DATABASE_URL"]
+        reset_postgresql(base, schema="app_tests")
+        separator = "&" if "?" in base else "?"
+        url = f"{base}{separator}options=-csearch_path%3Dapp_tests"
+    upgrade(url)
+    return url
 
 
 @pytest.fixture(scope="session")

@@ -16,10 +16,10 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture(scope="session")
-def services(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+def services(app_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     data = tmp_path_factory.mktemp("data")
     settings = Settings(
-        data=data, database_url=database_url, forms=FORMS, mail_url=f"file:{data / 'outbox'}"
+        data=data, database_url=app_database_url, forms=FORMS, mail_url=f"file:{data / 'outbox'}"
     )
     built = build_services(settings)
     built.today = lambda: TODAY

@@ -63,11 +63,11 @@ def forms(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def services(
-    database_url: str, forms: Path, tmp_path_factory: pytest.TempPathFactory
+    app_database_url: str, forms: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Services]:
     data = tmp_path_factory.mktemp("bad-input-data")
     settings = Settings(
-        data=data, database_url=database_url, forms=forms, mail_url=f"file:{data / 'outbox'}"
+        data=data, database_url=app_database_url, forms=forms, mail_url=f"file:{data / 'outbox'}"
     )
     built = build_services(settings)
     built.today = lambda: TODAY

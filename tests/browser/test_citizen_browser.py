@@ -1,0 +1,528 @@
+"""Citizens applying in a real browser, as people do: by what the page says, not its markup.
+
+Fields are found by their visible labels and buttons by their names. The tests also write
+the screenshots in docs/screenshots/ (listed in docs/screenshots.md) on every run.
+"""
+
+from __future__ import annotations
+
+import re
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Locator, Page, Request, expect
+
+from tests.browser.conftest import MOBILE, SCREENSHOTS, NewPage, Server
+from tests.web.flows import PASSWORD, REFERENCE, SAMPLES
+
+EMAIL = "hanako.takahashi@example.jp"
+# Inside the bulky-waste booking window: 7 to 60 days after tests.conftest.TODAY (2026-11-26).
+COLLECTION_DATE = ("2026", "12", "10")
+YAMADA = ("山田", "太郎", "ヤマダ", "タロウ")
+POSTAL_CODE = "1638001"  # 東京都新宿区西新宿 (the Tokyo Metropolitan Government Building)
+# Fixed stand-ins for the random reference number and access code in the screenshots, so
+# an image changes only when the page does.
+EXAMPLE_REFERENCE = "MD-7KQ-3PX-9TW"
+EXAMPLE_ACCESS_CODE = "K7QP3XW9TM"
+EXAMPLE_DRAFT = "q3Xh8VbN2kLm5RtY7wZa1c"
+EXAMPLE_TOKEN = "Jx4pT9mQ2vL8sN6wR3yK7bH5dF1gC0zE"  # noqa: S105 -- a placeholder
+
+# What the pages say, in each language.
+TEXT = {
+    "ja": {
+        "procedures": "オンライン申請",
+        "bulky_waste": "粗大ごみ収集申込",
+        "start": "申請を始める",
+        "continue": "次へ進む",
+        "about_you": "お申込みの方",
+        "items": "出す品目",
+        "problem": "入力内容に誤りがあります",
+        "name": "氏名",
+        "family": "姓",
+        "given": "名",
+        "family_kana": "セイ",
+        "given_kana": "メイ",
+        "phone": "日中に連絡がとれる電話番号",
+        "postal_code": "郵便番号",
+        "address": "収集に伺う住所",
+        "city": "市区町村",
+        "street": "町名・番地",
+        "item_1": "1点目の品目",
+        "item": "品目",
+        "other_item": "品目の名前",
+        "quantity": "数量",
+        "something_else": "その他",
+        "pushchair": "ベビーカー",
+        "collection_date": "収集希望日",
+        "year": "年",
+        "month": "月",
+        "day": "日",
+        "place": "玄関前（一戸建て）",
+        "agree": "収集日の朝8時までに",
+        "check": "申請内容の確認",
+        "submit": "申請する",
+        "submitted": "申請が完了しました",
+        "access_code": "確認コード",
+        "access_code_field": "確認コード",
+        "check_an_application": "申請状況の確認",
+        "reference_number": "受付番号",
+        "check_progress": "確認する",
+    },
+    "en": {
+        "procedures": "Apply online",
+        "bulky_waste": "Booking a bulky waste collection",
+        "start": "Start now",
+        "continue": "Continue",
+        "about_you": "About you",
+        "items": "What you are putting out",
+        "problem": "There is a problem",
+        "name": "Full name",
+        "family": "Family name",
+        "given": "Given name",
+        "family_kana": "Family name (furigana)",
+        "given_kana": "Given name (furigana)",
+        "phone": "Daytime phone number",
+        "postal_code": "Postal code",
+        "address": "Collection address",
+        "city": "City, ward, town or village",
+        "street": "Town and block number",
+        "item_1": "Item 1",
+        "item": "Item",
+        "other_item": "What is it?",
+        "quantity": "Quantity",
+        "something_else": "Something else",
+        "pushchair": "Pushchair",
+        "collection_date": "Preferred collection date",
+        "year": "Year",
+        "month": "Month",
+        "day": "Day",
+        "place": "In front of the entrance (house)",
+        "agree": "By 8 a.m. on the collection day",
+        "check": "Check your answers before you submit",
+        "submitted": "Application submitted",
+        "submit": "Submit application",
+        "access_code": "Your access code",
+        "access_code_field": "Access code",
+        "check_an_application": "Check an application",
+        "reference_number": "Reference number",
+        "check_progress": "Check progress",
+    },
+}
+
+
+# --- the Japanese path: an account, the reference procedure, every kind of field -------------
+
+
+def test_a_citizen_applies_for_childcare_in_japanese(
+    new_page: NewPage, server: Server, tmp_path: Path
+) -> None:
+    page = new_page("ja")
+    page.goto("/")
+    expect(heading(page)).to_have_text("オンライン申請")
+    screenshot(page, "ja-desktop-procedures")
+    sign_up_and_sign_in(page, server)
+
+    page.get_by_role("link", name="窓口", exact=True).click()
+    page.get_by_role("link", name="保育所等利用申込").click()
+    page.get_by_role("button", name="申請を始める").click()
+    about_you_with_one_mistake(page)
+    two_children(page)
+    working(page, tmp_path)
+    expect(heading(page)).to_have_text("確認")
+    page.get_by_label("記載内容に相違ありません。").check()
+    page.get_by_role("button", name="次へ進む").click()
+
+    expect(heading(page)).to_have_text("申請内容の確認")
+    answers = page.get_by_role("main")
+    for answer in (
+        "髙橋",
+        "花子",
+        "𠮷乃",
+        "陽斗",
+        "西新宿2-8-1",
+        "卵のアレルギー",
+        "就労証明書.pdf",
+    ):
+        expect(answers).to_contain_text(answer)
+    screenshot(page, "ja-desktop-check-answers")
+    page.get_by_role("button", name="申請する").click()
+
+    expect(heading(page)).to_have_text("申請が完了しました")
+    reference = reference_on(page)
+    screenshot(page, "ja-desktop-confirmation")
+
+    page.get_by_role("link", name="申請状況", exact=True).click()
+    expect(page.get_by_role("main")).to_contain_text(reference)
+    expect(page.get_by_role("main")).to_contain_text("保育所等利用申込")
+
+
+def sign_up_and_sign_in(page: Page, server: Server) -> None:
+    """No account yet: sign up, confirm the address from the mail, sign in."""
+    page.get_by_role("link", name="保育所等利用申込").click()
+    page.get_by_role("link", name="ログインして申請").click()
+    page.get_by_role("main").get_by_role("link", name="アカウントの作成").click()
+    page.get_by_label("メールアドレス").fill(EMAIL)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="アカウントの作成").click()
+    expect(heading(page)).to_have_text("メールをご確認ください")
+    page.goto(mailed_link(server, EMAIL, "/account/verify"))
+    expect(heading(page)).to_have_text("メールアドレスを確認しました")
+    page.get_by_role("main").get_by_role("link", name="ログイン").click()
+    page.get_by_label("メールアドレス").fill(EMAIL)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン", exact=True).click()
+    expect(page.get_by_role("navigation")).to_contain_text(EMAIL)
+
+
+def about_you_with_one_mistake(page: Page) -> None:
+    """Page 1, sent first without the phone number."""
+    on_page(page, "申請者の情報")
+    fill_name(
+        page.get_by_role("group", name="氏名"), TEXT["ja"], ("髙橋", "花子", "タカハシ", "ハナコ")
+    )
+    birth_date = page.get_by_role("group", name="生年月日")
+    birth_date.get_by_label("元号").select_option(label="平成")
+    fill_date(birth_date, TEXT["ja"], ("2", "4", "1"))
+    page.get_by_label("郵便番号").fill(POSTAL_CODE)
+    address = page.get_by_role("group", name="住所")
+    prefecture = address.get_by_label("都道府県")
+    expect(prefecture).to_have_value("13")  # filled by the JavaScript from the postal code
+    expect(prefecture.get_by_role("option", selected=True)).to_have_text("東京都")
+    expect(address.get_by_label("市区町村")).to_have_value("新宿区")
+    expect(address.get_by_label("町名・番地")).to_have_value("西新宿")
+    address.get_by_label("町名・番地").fill("西新宿2-8-1")
+    page.get_by_role("button", name="次へ進む").click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("入力内容に誤りがあります")
+    phone = page.get_by_label("電話番号")
+    error_link = summary.get_by_role("link", name="電話番号を入力してください")
+    expect(error_link).to_have_attribute("href", f"#{phone.get_attribute('id')}")
+    expect(phone).to_have_attribute("aria-invalid", "true")
+    screenshot(page, "ja-desktop-form-error")
+    error_link.click()
+    expect(phone).to_be_focused()
+    # What was typed before the error is still there.
+    expect(page.get_by_role("group", name="氏名").get_by_label("姓")).to_have_value("髙橋")
+    expect(address.get_by_label("町名・番地")).to_have_value("西新宿2-8-1")
+    phone.fill("03-5321-1111")
+    page.get_by_role("button", name="次へ進む").click()
+
+
+def two_children(page: Page) -> None:
+    """Page 2: a child who needs support, then a second child added with the button."""
+    on_page(page, "利用を希望するお子さん")
+    first = page.get_by_role("group", name="お子さん（1）")
+    fill_name(
+        first.get_by_role("group", name="氏名"), TEXT["ja"], ("髙橋", "𠮷乃", "タカハシ", "ヨシノ")
+    )
+    fill_date(first.get_by_role("group", name="生年月日"), TEXT["ja"], ("2024", "5", "1"))
+    support = first.get_by_label("配慮の内容")
+    expect(support).to_be_hidden()
+    first.get_by_role("radio", name="はい").check()
+    expect(support).to_be_visible()  # shown by the JavaScript, before any page is sent
+    support.fill("卵のアレルギーがあります。")
+    page.get_by_role("button", name="お子さんを追加").click()
+
+    second = page.get_by_role("group", name="お子さん（2）")
+    expect(second).to_be_visible()
+    scripts_ready(page)
+    first_name = first.get_by_role("group", name="氏名").get_by_label("名", exact=True)
+    expect(first_name).to_have_value("𠮷乃")
+    expect(first.get_by_label("配慮の内容")).to_have_value("卵のアレルギーがあります。")
+    fill_name(
+        second.get_by_role("group", name="氏名"), TEXT["ja"], ("髙橋", "陽斗", "タカハシ", "ハルト")
+    )
+    fill_date(second.get_by_role("group", name="生年月日"), TEXT["ja"], ("2025", "9", "15"))
+    second.get_by_role("radio", name="いいえ").check()
+    expect(second.get_by_label("配慮の内容")).to_be_hidden()
+    page.get_by_role("button", name="次へ進む").click()
+
+
+def working(page: Page, tmp_path: Path) -> None:
+    """Page 3: working, so the monthly hours (shown live) and the proof of employment."""
+    on_page(page, "保育が必要な理由")
+    hours = page.get_by_label("月の就労時間")
+    expect(hours).to_be_hidden()
+    page.get_by_role("radio", name="就労", exact=True).check()
+    expect(hours).to_be_visible()
+    hours.fill("160")
+    proof = tmp_path / "就労証明書.pdf"
+    proof.write_bytes(SAMPLES["application/pdf"])
+    page.get_by_label("就労証明書").set_input_files(proof)
+    page.get_by_role("button", name="次へ進む").click()
+
+
+# --- the English path: no account, switching language halfway --------------------------------
+
+
+def test_anyone_books_bulky_waste_switching_to_english_and_checks_the_status(
+    new_page: NewPage,
+) -> None:
+    ja, en = TEXT["ja"], TEXT["en"]
+    page = new_page("ja")
+    page.goto("/")
+    page.get_by_role("link", name=ja["bulky_waste"]).click()
+    page.get_by_role("button", name=ja["start"]).click()
+    on_page(page, ja["about_you"])
+
+    # Half of the first page in Japanese, then the switch in the header.
+    fill_name(page.get_by_role("group", name=ja["name"]), ja, YAMADA)
+    page.get_by_label(ja["phone"]).fill("090-1234-5678")
+    page.get_by_role("button", name="English").click()
+
+    on_page(page, en["about_you"])
+    name = page.get_by_role("group", name=en["name"])
+    expect(name.get_by_label(en["family"], exact=True)).to_have_value("山田")
+    expect(name.get_by_label(en["given"], exact=True)).to_have_value("太郎")
+    expect(name.get_by_label(en["family_kana"], exact=True)).to_have_value("ヤマダ")
+    expect(name.get_by_label(en["given_kana"], exact=True)).to_have_value("タロウ")
+    expect(page.get_by_label(en["phone"])).to_have_value("090-1234-5678")
+    expect(page.get_by_role("button", name="日本語")).to_be_visible()
+
+    # Continue without an address: the errors are in English now.
+    page.get_by_role("button", name=en["continue"], exact=True).click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text(en["problem"])
+    scripts_ready(page)
+    screenshot(page, "en-desktop-form-error")
+    fill_contact(page, en, phone=None)
+    answer_items_collection_and_declaration(page, en)
+
+    expect(heading(page)).to_have_text(en["check"])
+    expect(page.get_by_role("main")).to_contain_text("山田")
+    expect(page.get_by_role("main")).to_contain_text("Pushchair")
+    screenshot(page, "en-desktop-check-answers")
+    page.get_by_role("button", name=en["submit"]).click()
+
+    expect(heading(page)).to_have_text(en["submitted"])
+    reference = reference_on(page)
+    code = access_code_on(page, en)
+    screenshot(page, "en-desktop-confirmation", access_code=code)
+
+    # Later: the status, with the reference number and the access code written down.
+    page.get_by_role("banner").get_by_role("link", name=en["check_an_application"]).click()
+    page.get_by_label(en["reference_number"]).fill(reference)
+    page.get_by_label(en["access_code_field"]).fill(code)
+    page.get_by_role("button", name=en["check_progress"]).click()
+    expect(page.get_by_role("main")).to_contain_text(reference)
+    expect(page.get_by_role("main")).to_contain_text(en["bulky_waste"])
+
+    page.get_by_role("contentinfo").get_by_role("link", name=en["procedures"]).click()
+    expect(heading(page)).to_have_text(en["procedures"])
+    screenshot(page, "en-desktop-procedures")
+
+
+# --- the live visibility check racing the page's own buttons --------------------------------
+
+
+def test_a_late_visibility_check_does_not_undo_adding_an_item(new_page: NewPage) -> None:
+    """Leaving a field (here: by pressing "add another") sends the live visibility check
+    and the form at the same time. On a slow network the check can reach the server last;
+    it must not put the draft back to what it was before the button was pressed."""
+    text = TEXT["ja"]
+    page = new_page("ja")
+    checks: list[Request] = []
+    page.on(
+        "request",
+        lambda request: checks.append(request) if "preview=visibility" in request.url else None,
+    )
+    page.goto("/procedures/bulky-waste")
+    page.get_by_role("button", name=text["start"]).click()
+    on_page(page, text["about_you"])
+    fill_name(page.get_by_role("group", name=text["name"]), text, YAMADA)
+    fill_contact(page, text, phone="090-1234-5678")
+
+    on_page(page, text["items"])
+    first = page.get_by_role("group", name=text["item_1"])
+    first.get_by_role("combobox", name=text["item"]).select_option(label="椅子")
+    first.get_by_label(text["quantity"]).fill("2")
+    page.get_by_role("button", name="品目を追加").click()
+    expect(page.get_by_role("group", name="2点目の品目")).to_be_visible()
+
+    # The check sent when the quantity box lost focus, arriving only now.
+    assert checks, "changing the answers sent no visibility check"
+    late = checks[-1]
+    headers = {
+        name: value
+        for name, value in late.headers.items()
+        if name in ("content-type", "accept", "x-csrf-token")
+    }
+    answer = page.request.post(late.url, headers=headers, data=late.post_data)
+    assert answer.ok, answer.status
+    page.reload()
+    expect(page.get_by_role("group", name="2点目の品目")).to_be_visible()
+    expect(first.get_by_label(text["quantity"])).to_have_value("2")
+
+
+# --- a phone-sized screen --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_pages_fit_a_small_phone(new_page: NewPage, language: str) -> None:
+    text = TEXT[language]
+    page = new_page(language, MOBILE)
+    page.goto("/")
+    expect(heading(page)).to_have_text(text["procedures"])
+    assert_no_horizontal_scrolling(page)
+    screenshot(page, f"{language}-mobile-procedures")
+
+    page.get_by_role("link", name=text["bulky_waste"]).click()
+    page.get_by_role("button", name=text["start"]).click()
+    page.get_by_role("button", name=text["continue"], exact=True).click()
+    expect(page.get_by_role("alert")).to_be_focused()
+    scripts_ready(page)
+    assert_no_horizontal_scrolling(page)
+    screenshot(page, f"{language}-mobile-form-error")
+
+    fill_name(page.get_by_role("group", name=text["name"]), text, YAMADA)
+    fill_contact(page, text, phone="090-1234-5678")
+    answer_items_collection_and_declaration(page, text)
+    expect(heading(page)).to_have_text(text["check"])
+    assert_no_horizontal_scrolling(page)
+    screenshot(page, f"{language}-mobile-check-answers")
+
+    page.get_by_role("button", name=text["submit"]).click()
+    expect(heading(page)).to_have_text(text["submitted"])
+    assert_no_horizontal_scrolling(page)
+    reference_on(page)  # there is one
+    screenshot(page, f"{language}-mobile-confirmation", access_code=access_code_on(page, text))
+
+
+# --- what a person does on the bulky-waste pages ---------------------------------------------
+
+
+def fill_contact(page: Page, text: dict[str, str], phone: str | None) -> None:
+    """The rest of "About you": the phone (unless typed already) and the address."""
+    if phone is not None:
+        page.get_by_label(text["phone"]).fill(phone)
+    page.get_by_label(text["postal_code"]).fill(POSTAL_CODE)
+    address = page.get_by_role("group", name=text["address"])
+    street = address.get_by_label(text["street"])
+    expect(address.get_by_label(text["city"])).to_have_value("新宿区")
+    expect(street).to_have_value("西新宿")
+    street.fill("西新宿2-8-1")
+    page.get_by_role("button", name=text["continue"], exact=True).click()
+
+
+def answer_items_collection_and_declaration(page: Page, text: dict[str, str]) -> None:
+    on_page(page, text["items"])
+    item = page.get_by_role("group", name=text["item_1"])
+    other = item.get_by_label(text["other_item"])
+    expect(other).to_be_hidden()
+    item.get_by_role("combobox", name=text["item"]).select_option(label=text["something_else"])
+    expect(other).to_be_visible()
+    other.fill(text["pushchair"])
+    item.get_by_label(text["quantity"]).fill("1")
+    page.get_by_role("button", name=text["continue"], exact=True).click()
+
+    fill_date(page.get_by_role("group", name=text["collection_date"]), text, COLLECTION_DATE)
+    page.get_by_role("radio", name=text["place"]).check()
+    page.get_by_role("button", name=text["continue"], exact=True).click()
+
+    page.get_by_label(text["agree"]).check()
+    page.get_by_role("button", name=text["continue"], exact=True).click()
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def heading(page: Page) -> Locator:
+    return page.get_by_role("heading", level=1)
+
+
+def on_page(page: Page, title: str) -> None:
+    """Wait for the page titled ``title``, with its script running."""
+    expect(heading(page)).to_have_text(title)
+    scripts_ready(page)
+
+
+def scripts_ready(page: Page) -> None:
+    """The portal's script is deferred: it starts just before DOMContentLoaded. A person
+    is slower than that; a test acting on a half-loaded page would not be."""
+    page.wait_for_load_state("domcontentloaded")
+
+
+def fill_name(group: Locator, text: dict[str, str], name: tuple[str, str, str, str]) -> None:
+    family, given, family_kana, given_kana = name
+    group.get_by_label(text["family"], exact=True).fill(family)
+    group.get_by_label(text["given"], exact=True).fill(given)
+    group.get_by_label(text["family_kana"], exact=True).fill(family_kana)
+    group.get_by_label(text["given_kana"], exact=True).fill(given_kana)
+
+
+def fill_date(group: Locator, text: dict[str, str], date: tuple[str, str, str]) -> None:
+    year, month, day = date
+    group.get_by_label(text["year"], exact=True).fill(year)
+    group.get_by_label(text["month"], exact=True).fill(month)
+    group.get_by_label(text["day"], exact=True).fill(day)
+
+
+def reference_on(page: Page) -> str:
+    match = REFERENCE.search(page.get_by_role("main").inner_text())
+    assert match is not None, "no reference number on the page"
+    return match.group(0)
+
+
+def access_code_on(page: Page, text: dict[str, str]) -> str:
+    """The access code, read as a person reads it: the line under its heading."""
+    lines = [line.strip() for line in page.get_by_role("main").inner_text().splitlines()]
+    lines = [line for line in lines if line]
+    return lines[lines.index(text["access_code"]) + 1]
+
+
+def mailed_link(server: Server, email: str, path: str) -> str:
+    """The link to ``path`` in the newest mail to ``email``, as the mail shows it."""
+    mails = sorted(server.outbox.glob("*.eml"), key=lambda f: f.stat().st_mtime, reverse=True)
+    for mail in mails:
+        message = BytesParser(policy=policy.default).parsebytes(mail.read_bytes())
+        body = message.get_body(preferencelist=("plain",))
+        if message["To"] != email or body is None:
+            continue
+        link = re.search(rf"{re.escape(server.base_url + path)}\?token=[\w-]+", body.get_content())
+        if link:
+            return link.group(0)
+    raise AssertionError(f"no mail to {email} with a link to {server.base_url}{path}")
+
+
+def assert_no_horizontal_scrolling(page: Page) -> None:
+    page.wait_for_load_state("load")  # the whole page, not what has arrived so far
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= MOBILE["width"], f"{page.url} is {width}px wide on a {MOBILE['width']}px screen"
+
+
+# Replaces text in the page's text nodes, for the screenshots only: [[pattern, text], ...].
+_REPLACE_TEXT = """replacements => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const [pattern, text] of replacements) {
+      node.textContent = node.textContent.replace(new RegExp(pattern, "g"), text);
+    }
+  }
+}"""
+
+
+def screenshot(page: Page, name: str, access_code: str | None = None) -> None:
+    """docs/screenshots/<name>.png, the whole page. What differs from run to run (the
+    server's port, reference numbers, access codes, links to drafts) is replaced by fixed
+    examples first, so an image changes only when the page does."""
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
+    replacements = [
+        (re.escape(origin), "http://127.0.0.1:8000"),
+        (REFERENCE.pattern, EXAMPLE_REFERENCE),
+        (r"/drafts/[\w-]+/", f"/drafts/{EXAMPLE_DRAFT}/"),
+        (r"token=[\w-]+", f"token={EXAMPLE_TOKEN}"),
+    ]
+    if access_code is not None:
+        replacements.append((re.escape(access_code), EXAMPLE_ACCESS_CODE))
+    page.wait_for_load_state("load")  # the whole page, not what has arrived so far
+    page.evaluate(_REPLACE_TEXT, replacements)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=SCREENSHOTS / f"{name}.png", full_page=True, animations="disabled", caret="hide"
+    )
