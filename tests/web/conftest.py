@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,14 +13,16 @@ from madoguchi.web.app import create_app
 from madoguchi.web.services import Services, build_services
 from tests.conftest import FORMS, TODAY
 
+BASE_URL = "http://127.0.0.1:8000"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-@pytest.fixture(scope="session")
-def services(app_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    data = tmp_path_factory.mktemp("data")
+@contextmanager
+def running_services(database_url: str, forms: Path, data: Path) -> Iterator[Services]:
+    """The application's services on ``forms``, with mail in ``data``/outbox and today
+    fixed, disposed of afterwards."""
     settings = Settings(
-        data=data, database_url=app_database_url, forms=FORMS, mail_url=f"file:{data / 'outbox'}"
+        data=data, database_url=database_url, forms=forms, mail_url=f"file:{data / 'outbox'}"
     )
     built = build_services(settings)
     built.today = lambda: TODAY
@@ -27,11 +30,20 @@ def services(app_database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
     built.engine.dispose()
 
 
+def serve_client(services: Services) -> Iterator[TestClient]:
+    with TestClient(create_app(services.settings, services), base_url=BASE_URL) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def services(app_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    with running_services(app_database_url, FORMS, tmp_path_factory.mktemp("data")) as built:
+        yield built
+
+
 @pytest.fixture
 def client(services: Services) -> Iterator[TestClient]:
-    app = create_app(services.settings, services)
-    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
-        yield client
+    yield from serve_client(services)
 
 
 def csrf_of(html: str) -> str:

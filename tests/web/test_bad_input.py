@@ -26,11 +26,9 @@ from engine.fields import field_types
 from engine.fields.group import GroupField
 from engine.storage.models import Attachment, Submission
 from engine.text import LocalizedText
-from madoguchi.config import Settings
 from madoguchi.web.app import create_app
-from madoguchi.web.services import Services, build_services
+from madoguchi.web.services import Services
 from renderers.html.views import element_id
-from tests.conftest import TODAY
 from tests.web.bad_inputs import (
     DEFINITION,
     PAGE,
@@ -47,10 +45,9 @@ from tests.web.bad_inputs import (
     Upload,
     cases,
 )
-from tests.web.conftest import csrf_of
+from tests.web.conftest import BASE_URL, csrf_of, running_services, serve_client
 from tests.web.flows import REFERENCE
 
-BASE_URL = "http://127.0.0.1:8000"
 CASES = cases()
 
 
@@ -66,20 +63,13 @@ def services(
     app_database_url: str, forms: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Services]:
     data = tmp_path_factory.mktemp("bad-input-data")
-    settings = Settings(
-        data=data, database_url=app_database_url, forms=forms, mail_url=f"file:{data / 'outbox'}"
-    )
-    built = build_services(settings)
-    built.today = lambda: TODAY
-    yield built
-    built.engine.dispose()
+    with running_services(app_database_url, forms, data) as built:
+        yield built
 
 
 @pytest.fixture
 def client(services: Services) -> Iterator[TestClient]:
-    app = create_app(services.settings, services)
-    with TestClient(app, base_url=BASE_URL) as client:
-        yield client
+    yield from serve_client(services)
 
 
 @pytest.fixture(scope="module")
