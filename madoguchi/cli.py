@@ -105,7 +105,16 @@ def _serve(arguments: argparse.Namespace) -> int:
         print("madoguchi: not started: fix the definitions above", file=sys.stderr)
         return 1
     print(f"Madoguchi on http://{settings.host}:{settings.port}/", file=sys.stderr)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, proxy_headers=True)
+    # Our own access log (madoguchi.web.middleware) leaves query strings out: links
+    # carry tokens (resume, verify, reset). uvicorn's would log them.
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+    )
     return 0
 
 
