@@ -96,7 +96,6 @@ def _serve(arguments: argparse.Namespace) -> int:
         "database_url": arguments.database_url,
     }
     settings = Settings(**{key: value for key, value in given.items() if value is not None})
-    logs.configure()
     try:
         app = create_app(settings)
     except DefinitionError as error:
@@ -104,6 +103,7 @@ def _serve(arguments: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print("madoguchi: not started: fix the definitions above", file=sys.stderr)
         return 1
+    logs.configure()
     print(f"Madoguchi on http://{settings.host}:{settings.port}/", file=sys.stderr)
     # Our own access log (madoguchi.web.middleware) leaves query strings out: links
     # carry tokens (resume, verify, reset). uvicorn's would log them.
