@@ -67,7 +67,6 @@ def _call(view: View, request: Request, form: FormData | None) -> Response:
     services: Services = request.app.state.services
     with services.db() as db:
         visitor = load_visitor(request, db)
-        db.commit()  # on SQLite a transaction holds the write lock: keep each one short
         request.state.language = visitor.language
         if form is not None and not _csrf_ok(visitor, form):
             raise HTTPException(403, "CSRF token missing or wrong")
