@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event
@@ -31,7 +32,7 @@ def make_engine(url: str, **options: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        _queue_transactions(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, **options)
 
@@ -50,11 +51,32 @@ def _sqlite_pragmas(connection: Any, _: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection: Any) -> None:
-    # IMMEDIATE takes the write lock at the start: two requests that read then write would
-    # otherwise fail with "database is locked" when the second tries to write. Waiting
-    # (busy_timeout) is what an embedded, single-node database does best.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+def _queue_transactions(engine: Engine) -> None:
+    """Transactions of this process wait their turn in a queue, then BEGIN IMMEDIATE.
+
+    SQLite has one writer at a time. IMMEDIATE takes the write lock at the start: two
+    requests that read then write would otherwise fail with "database is locked" when the
+    second tries to write. Queueing in Python first spares waiting threads SQLite's
+    sleep-and-retry, which under load starves some of them for seconds. (Other processes
+    on the same file still wait through busy_timeout.)"""
+    turn = threading.Lock()
+
+    def begin(connection: Any) -> None:
+        turn.acquire()
+        connection.info["holds_turn"] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            end(connection)
+            raise
+
+    def end(connection: Any) -> None:
+        if connection.info.pop("holds_turn", False):
+            turn.release()
+
+    event.listen(engine, "begin", begin)
+    event.listen(engine, "commit", end)
+    event.listen(engine, "rollback", end)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
