@@ -63,6 +63,14 @@ _PERIOD_UNITS: dict[str, PeriodUnit] = {
 }
 
 
+_UNITS_JA: dict[PeriodUnit, str] = {
+    "business_days": "営業日",
+    "days": "日",
+    "weeks": "週間",
+    "months": "か月",
+}
+
+
 @dataclass(frozen=True)
 class Period:
     """A length of time such as ``20 business days`` (also ``20営業日``) or ``30 days``."""
@@ -85,6 +93,12 @@ class Period:
 
     def __str__(self) -> str:
         return f"{self.amount} {self.unit.replace('_', ' ')}"
+
+    def describe(self, language: str) -> str:
+        """The period as a citizen reads it: 20営業日, 20 business days."""
+        if language == "ja":
+            return f"{self.amount}{_UNITS_JA[self.unit]}"
+        return str(self)
 
     @classmethod
     def __get_pydantic_core_schema__(

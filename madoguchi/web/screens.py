@@ -16,7 +16,7 @@ from engine.fields.group import GroupField
 from engine.storage.definitions import DefinitionStore
 from engine.storage.models import Submission
 from engine.text import LocalizedText
-from madoguchi.web.drafts import OpenDraft, page_url
+from madoguchi.web.drafts import DRAFT_COOKIE_PREFIX, OpenDraft, page_url
 from madoguchi.web.endpoint import Call
 from renderers.html import pages
 from renderers.html.forms import build_page_view
@@ -43,12 +43,7 @@ def respond(call: Call, page: pages.Page, status: int = 200) -> HTMLResponse:
 
 def period_text(definition: Definition, language: str) -> str | None:
     period = definition.processing_period
-    if period is None:
-        return None
-    units_ja = {"business_days": "営業日", "days": "日", "weeks": "週間", "months": "か月"}
-    if language == "ja":
-        return f"{period.amount}{units_ja[period.unit]}"
-    return f"{period.amount} {period.unit.replace('_', ' ')}"
+    return period.describe(language) if period is not None else None
 
 
 def procedure_list(call: Call) -> HTMLResponse:
@@ -121,7 +116,7 @@ def form_page(call: Call, opened: OpenDraft, page_id: str, answered: Answered) -
 def _resume_notice(call: Call, opened: OpenDraft) -> str | None:
     if opened.draft.owner_user_id is not None:
         return None
-    token = call.request.cookies.get(f"madoguchi_draft_{opened.draft.id}")
+    token = call.request.cookies.get(DRAFT_COOKIE_PREFIX + opened.draft.id)
     if token is None:
         return None
     link = f"{call.services.settings.base_url}/drafts/{opened.draft.id}/resume?token={token}"

@@ -138,11 +138,7 @@ def _file_links(call: Call, submission: Submission) -> list[pages.FileLink]:
         return []  # an anonymous applicant's files are not offered for download
     files = AttachmentService(call.db, call.services.files).for_submission(submission.id)
     base = f"/applications/{submission.public_id}/files"
-    return [pages.FileLink(f.original_name, f"{base}/{f.id}", _size(f.size)) for f in files]
-
-
-def _size(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, size // 1024)} KB"
+    return [pages.FileLink(f.original_name, f"{base}/{f.id}", f.size) for f in files]
 
 
 def _event_text(definition: Definition, kind: str, data: dict[str, Any]) -> LocalizedText:

@@ -22,6 +22,7 @@ from engine.text import LocalizedText
 from renderers.html.environment import environment
 from renderers.html.forms import PageView
 from renderers.html.i18n import N_, translations
+from renderers.html.widgets import size_text
 
 Text = str | LocalizedText
 _Gettext = Callable[[str], str]
@@ -132,11 +133,15 @@ class FormPage:
 
 
 class FileLink(NamedTuple):
-    """An attached file the reader may download."""
+    """An attached file the reader may download; ``size`` in bytes."""
 
     name: str
     url: str
-    size_text: str
+    size: int
+
+    @property
+    def size_text(self) -> str:
+        return size_text(self.size)
 
 
 class AnswerRow(NamedTuple):

@@ -310,7 +310,7 @@ def file(b: Builder, spec: FieldBase, raw: Any, path: str, prefix: str) -> Field
     view = replace(view, kind="file", detail=_file_detail(b, spec, view.id))
     stored = raw if isinstance(raw, list) else [raw]
     files = tuple(
-        UploadedFile(str(item["name"]), _size_text(item.get("size")), f"remove-file:{item['id']}")
+        UploadedFile(str(item["name"]), size_text(item.get("size")), f"remove-file:{item['id']}")
         for item in stored
         if isinstance(item, Mapping) and item.get("name") and item.get("id")
     )
@@ -342,7 +342,8 @@ def _file_detail(b: Builder, spec: FieldBase, field_id: str) -> Message | None:
     return Message(f"{field_id}-detail", text)
 
 
-def _size_text(size: Any) -> str:
+def size_text(size: Any) -> str:
+    """A file size as people read it: 820 KB, 2.4 MB."""
     if not isinstance(size, int) or isinstance(size, bool):
         return ""
     if size < 1024:

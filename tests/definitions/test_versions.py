@@ -50,3 +50,11 @@ def test_a_new_version_number_publishes() -> None:
     publish(load(TEXT), store)  # type: ignore[arg-type]
     bumped = TEXT.replace("max: 744", "max: 700").replace("version: 1 ", "version: 2 ", 1)
     assert publish(load(bumped), store) is True  # type: ignore[arg-type]
+
+
+def test_periods_read_in_both_languages() -> None:
+    from engine.definitions.types import Period  # noqa: PLC0415
+
+    assert Period.parse("20 business days").describe("ja") == "20営業日"
+    assert Period.parse("20営業日").describe("en") == "20 business days"
+    assert Period.parse("3 months").describe("ja") == "3か月"

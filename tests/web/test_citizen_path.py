@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -84,6 +85,7 @@ def test_the_applicant_downloads_an_attached_file_under_a_safe_name(
     )
     link = detail.text.split('href="/applications/', 1)[1].split('"', 1)[0]
     assert "/files/" in link
+    assert re.search(r"就労証明書\.pdf</a> \(\d+ B\)", detail.text)  # name and size
     download = client.get(f"/applications/{link}")
     assert download.status_code == 200
     assert download.content.startswith(b"%PDF-")
