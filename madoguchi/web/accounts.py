@@ -14,7 +14,7 @@ from madoguchi.web import screens
 from madoguchi.web.citizen import redirect
 from madoguchi.web.drafts import DRAFT_COOKIE_PREFIX
 from madoguchi.web.endpoint import Call
-from madoguchi.web.visitor import ensure_session, sessions
+from madoguchi.web.visitor import choose_language, ensure_session, sessions
 from renderers.html import pages
 
 CHECK_MAIL = LocalizedText(
@@ -187,9 +187,5 @@ def reset(call: Call) -> Response:
 
 
 def switch_language(call: Call) -> Response:
-    language = call.params["language"]
-    if language in ("ja", "en"):
-        session = ensure_session(call.visitor, call.db)
-        sessions(call.db).set_language(session, language)
-        call.visitor.language = language
+    choose_language(call.visitor, call.db, call.params["language"])
     return redirect(_safe_next(call))

@@ -23,7 +23,7 @@ from madoguchi.web.drafts import (
 )
 from madoguchi.web.endpoint import CSRF_FIELD, Call
 from madoguchi.web.uploads import attachments, store_uploads, with_files
-from madoguchi.web.visitor import LANGUAGES, ensure_session, sessions
+from madoguchi.web.visitor import choose_language, ensure_session
 
 ACTION = "action"
 
@@ -102,8 +102,8 @@ def save_page(call: Call) -> Response:
     result = validate_answers(
         opened.definition, raw, today=call.services.today(), pages=[form_page.id]
     )
-    if action.startswith("language:") and action.removeprefix("language:") in LANGUAGES:
-        sessions(call.db).set_language(call.visitor.session, action.removeprefix("language:"))  # type: ignore[arg-type]  # a POST always has a session
+    if action.startswith("language:"):
+        choose_language(call.visitor, call.db, action.removeprefix("language:"))
         return redirect(page_url(opened.draft.id, form_page.id))
     if action == "save" and call.visitor.user_id is not None:
         return redirect("/drafts")

@@ -55,6 +55,13 @@ def ensure_session(visitor: Visitor, db: Session) -> WebSession:
     return visitor.session
 
 
+def choose_language(visitor: Visitor, db: Session, language: str) -> None:
+    """Remember the visitor's language (ignored unless it is one we speak)."""
+    if language in LANGUAGES:
+        sessions(db).set_language(ensure_session(visitor, db), language)
+        visitor.language = language
+
+
 def apply_cookie(response: Response, visitor: Visitor, services: Services) -> None:
     if visitor.new_token is not None:
         response.set_cookie(
