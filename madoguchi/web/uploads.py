@@ -65,15 +65,7 @@ def with_files(call: Call, opened: OpenDraft, raw: dict[str, Any]) -> dict[str, 
     """``raw`` with each file field's answer taken from the draft's attachments."""
     by_path: dict[str, list[dict[str, Any]]] = {}
     for attachment in attachments(call).for_draft(opened.draft.id):
-        by_path.setdefault(attachment.field_path, []).append(
-            {
-                "id": attachment.id,
-                "name": attachment.original_name,
-                "size": attachment.size,
-                "media_type": attachment.media_type,
-                "sha256": attachment.sha256,
-            }
-        )
+        by_path.setdefault(attachment.field_path, []).append(attachment.as_answer())
     for path, files in by_path.items():
         raw = put_at(raw, path, files)
     return raw
