@@ -18,7 +18,6 @@ from engine.expressions import Expression
 from engine.expressions.types import EvalContext
 from engine.fields import CleanContext, FieldBase, Invalid
 from engine.fields.group import GroupField
-from engine.fields.text import TextField
 from engine.text import LocalizedText
 
 Answers = dict[str, Any]
@@ -158,14 +157,7 @@ class _Run:
             part = next((p.label for p in spec.input_hints().parts if p.name == invalid.part), None)
             path = f"{path}.{invalid.part}"
         label = _within(item_name, spec.label)
-        if (
-            isinstance(spec, TextField)
-            and invalid.code == "pattern_mismatch"
-            and spec.pattern_message
-        ):
-            message = spec.pattern_message
-        else:
-            message = error_message(invalid.code, label, part, **invalid.params)
+        message = invalid.message or error_message(invalid.code, label, part, **invalid.params)
         self.errors.append(AnswerError(path, invalid.code, message, self.page))
 
     def checks(self) -> None:

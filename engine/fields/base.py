@@ -17,13 +17,22 @@ from engine.text import LocalizedText
 class Invalid(Exception):  # noqa: N818 -- reads as `raise Invalid("too_long", max=10)`
     """Raised by ``clean``: ``code`` names the message, ``params`` fill it in.
 
-    ``part`` names the sub-input at fault for composite fields (``family_kana`` of a name).
+    ``part`` names the sub-input at fault for composite fields (``family_kana`` of a name);
+    ``message`` is the author's own wording, when the definition gives one.
     """
 
-    def __init__(self, code: str, *, part: str | None = None, **params: Any) -> None:
+    def __init__(
+        self,
+        code: str,
+        *,
+        part: str | None = None,
+        message: LocalizedText | None = None,
+        **params: Any,
+    ) -> None:
         super().__init__(code)
         self.code = code
         self.part = part
+        self.message = message
         self.params = params
 
 

@@ -92,7 +92,7 @@ class TextField(_TextLike):
             raise Invalid("invalid_characters")
         self._check_length(text)
         if self.pattern is not None and not compile_pattern(self.pattern).fullmatch(text):
-            raise Invalid("pattern_mismatch")
+            raise Invalid("pattern_mismatch", message=self.pattern_message)
         return text
 
     def input_hints(self) -> InputHints:
