@@ -6,6 +6,7 @@ import threading
 from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -77,6 +78,14 @@ def _queue_transactions(engine: Engine) -> None:
     event.listen(engine, "begin", begin)
     event.listen(engine, "commit", end)
     event.listen(engine, "rollback", end)
+
+
+def dialect_insert(session: Session, table: Any) -> Any:
+    """An INSERT into ``table`` in the session's dialect, for what only dialects offer
+    (``on_conflict_do_nothing``); SQLite and PostgreSQL spell it the same."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, delete, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.answers import to_jsonable
 from engine.storage import events
 from engine.storage.crypto import AnswerCipher
+from engine.storage.db import dialect_insert
 from engine.storage.definitions import DefinitionStore
 from engine.storage.errors import Conflict, NotFound, StaleSubmission
 from engine.storage.models import Attachment, Draft, Event, Submission, new_id, utcnow
@@ -69,9 +69,6 @@ class SubmissionService:
         submitted meanwhile under another key: then roll the transaction back."""
         if not 0 < len(idempotency_key) <= _KEY_LENGTH:
             raise ValueError(f"an idempotency key has 1 to {_KEY_LENGTH} characters")
-        existing = self.by_idempotency_key(idempotency_key, applicant_user_id)
-        if existing is not None:
-            return SubmitResult(existing, None, created=False)
         definition = DefinitionStore(self.session).load(draft.definition_version_id).definition
         fields = {
             "definition_version_id": draft.definition_version_id,
@@ -88,7 +85,7 @@ class SubmissionService:
                 self._finish(draft, submission)
                 return SubmitResult(submission, code, created=True)
             existing = self.by_idempotency_key(idempotency_key, applicant_user_id)
-            if existing is not None:  # a concurrent request with the same key won
+            if existing is not None:  # this key submitted before (a replay, or a race)
                 return SubmitResult(existing, None, created=False)
         raise Conflict("could not find a free reference number")
 
@@ -104,34 +101,42 @@ class SubmissionService:
             access_code_hash=hashed,
             submitted_at=now,
             updated_at=now,
+            row_version=1,
             **fields,
         )
         return submission, code
 
     def _insert(self, submission: Submission) -> bool:
-        """Insert in a savepoint; False if a unique value (key or reference) was taken."""
-        try:
-            with self.session.begin_nested():
-                self.session.add(submission)
-                self.session.flush()
-        except IntegrityError:
+        """Insert unless a unique value (key or reference) is taken: False then. One
+        statement, no savepoint: INSERT ... ON CONFLICT DO NOTHING RETURNING id."""
+        columns = Submission.__table__.columns
+        values = {c.key: getattr(submission, c.key) for c in columns if c.key != "id"}
+        statement = dialect_insert(self.session, Submission.__table__).values(values)
+        inserted = self.session.execute(
+            statement.on_conflict_do_nothing().returning(Submission.id)
+        ).scalar()
+        if inserted is None:
             return False
+        submission.id = inserted
+        # The row exists: let the session track the object as loaded, without a SELECT.
+        make_transient_to_detached(submission)
+        self.session.add(submission)
         return True
 
     def _finish(self, draft: Draft, submission: Submission) -> None:
+        connection = self.session.connection()
         # The attachments move first: deleting the draft would detach them (SET NULL).
-        self.session.execute(
-            update(Attachment)
-            .where(Attachment.draft_id == draft.id)
+        attachments = cast(Table, Attachment.__table__)
+        connection.execute(
+            update(attachments)
+            .where(attachments.c.draft_id == draft.id)
             .values(submission_id=submission.id, draft_id=None)
         )
         # Deleting the draft is the guard against two submits of one draft under two keys:
         # the second waits for the first's row lock, then finds nothing to delete.
-        deleted = self.session.execute(
-            delete(Draft).where(Draft.id == draft.id),
-            execution_options={"synchronize_session": False},
-        )
-        if cast(CursorResult[Any], deleted).rowcount != 1:
+        drafts = cast(Table, Draft.__table__)
+        deleted = connection.execute(delete(drafts).where(drafts.c.id == draft.id))
+        if deleted.rowcount != 1:
             raise Conflict("the draft was already submitted")
         if draft in self.session:
             self.session.expunge(draft)
@@ -140,7 +145,6 @@ class SubmissionService:
         events.append(
             self.session, "submitted", submission_id=submission.id, actor=actor, data=data
         )
-        self.session.flush()
 
     def by_idempotency_key(self, key: str, applicant_user_id: str | None) -> Submission | None:
         """The submission made with ``key``, if any. Conflict if it is another applicant's:
