@@ -1,0 +1,1 @@
+"""Workflows: moving submissions through their states, and the deadlines that run meanwhile."""
