@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     secure_cookies: bool = False  # set behind HTTPS
     mail_url: str = "console:"  # console:, file:/path or smtp://user:pass@host:587
     draft_days: int = Field(default=30, ge=1)
+    # Days the office is closed besides weekends and public holidays, e.g.
+    # "12-29..01-03,2027-05-06" (engine.workflow.calendar); None: the year-end closure.
+    closures: str | None = None
     max_request_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
     development: bool = False
 

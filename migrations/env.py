@@ -6,7 +6,9 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import auth.models  # noqa: F401 -- registers the accounts tables
-import engine.storage.models  # noqa: F401 -- registers the storage tables
+import engine.storage.models
+import engine.storage.outbox
+import engine.workflow.models  # noqa: F401 -- registers the workflow tables
 from engine.storage.db import Base, make_engine
 
 config = context.config

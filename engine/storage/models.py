@@ -8,10 +8,20 @@ auth package, and a submission outlives the account that made it.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -87,8 +97,17 @@ class Draft(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
+NO_DUE_DATE = date(9999, 12, 31)
+
+
 class Submission(Base):
     __tablename__ = "submissions"
+    __table_args__ = (
+        # The clerks' queues: a department's cases by state, soonest due first.
+        Index("ix_submissions_queue", "department", "state", "due_on", "id"),
+        Index("ix_submissions_queue_procedure", "department", "procedure", "state", "due_on", "id"),
+        Index("ix_submissions_assignee", "assignee_user_id", "due_on", "id"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     public_id: Mapped[str] = mapped_column(String(ID_LENGTH), unique=True, default=new_id)
@@ -104,6 +123,18 @@ class Submission(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     row_version: Mapped[int] = mapped_column(Integer)
     idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    # The workflow's view of the case (engine/workflow): who has it, by when, since when.
+    department: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    assignee_user_id: Mapped[str | None] = mapped_column(String(USER_ID_LENGTH))
+    # NO_DUE_DATE when there is none (no processing period, or the clock is paused): a
+    # real value keeps the queues' index and keyset pagination free of NULL ordering.
+    due_on: Mapped[date] = mapped_column(Date)
+    state_entered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Counts the states entered; votes and timers belong to one visit of a state.
+    state_round: Mapped[int] = mapped_column(Integer)
+    last_actor: Mapped[str | None] = mapped_column(String(128))  # of the last transition
+    # The fields a correction request asks for (None: whatever the state allows).
+    correction_fields: Mapped[list[str] | None] = mapped_column(JSON)
 
     # Every UPDATE says WHERE row_version = <what we read>, and bumps it.
     __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012 -- SQLAlchemy's API
@@ -138,14 +169,30 @@ class Attachment(Base):
 
 
 class Event(Base):
-    """Something that happened to a submission. Append-only: the database refuses
-    UPDATE and DELETE on this table (triggers created by the migration)."""
+    """The audit log: something that happened, to a submission or not (a sign-in).
+    Append-only: the database refuses UPDATE and DELETE on this table (triggers created by
+    the migration), and each entry's ``hash`` covers its content and the previous entry's
+    hash, so an entry altered or removed by someone who can bypass the triggers shows
+    (``engine.storage.events.verify``)."""
 
     __tablename__ = "events"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)  # 1, 2, 3... no gaps
+    hash: Mapped[str] = mapped_column(String(64))
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), index=True)
     kind: Mapped[str] = mapped_column(String(64))
     actor: Mapped[str] = mapped_column(String(128))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class AuditHead(Base):
+    """The end of the audit chain, one row: appending locks it, so entries are chained
+    one after another even when transactions run side by side (PostgreSQL)."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))

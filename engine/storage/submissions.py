@@ -13,14 +13,14 @@ from typing import Any, cast
 
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine.answers import to_jsonable
+from engine.definitions.models import Definition
 from engine.storage import events
 from engine.storage.crypto import AnswerCipher
 from engine.storage.db import dialect_insert
 from engine.storage.definitions import DefinitionStore
-from engine.storage.errors import Conflict, NotFound, StaleSubmission
+from engine.storage.errors import Conflict, NotFound
 from engine.storage.models import Attachment, Draft, Event, Submission, new_id, utcnow
 from engine.storage.references import (
     hash_access_code,
@@ -29,6 +29,8 @@ from engine.storage.references import (
     normalize_reference,
     verify_access_code,
 )
+from engine.workflow.calendar import BusinessCalendar
+from engine.workflow.service import due_on
 
 ANONYMOUS = "anonymous"  # the actor of events caused by an applicant without an account
 _KEY_LENGTH = 128  # the column's length
@@ -44,10 +46,16 @@ class SubmitResult:
 
 class SubmissionService:
     def __init__(
-        self, session: Session, cipher: AnswerCipher, *, clock: Callable[[], datetime] = utcnow
+        self,
+        session: Session,
+        cipher: AnswerCipher,
+        *,
+        calendar: BusinessCalendar | None = None,  # to submit: it sets the due date
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.session = session
         self.cipher = cipher
+        self.calendar = calendar
         self.clock = clock
 
     def submit(  # noqa: PLR0913 -- keyword-only: each call names what it passes
@@ -73,6 +81,7 @@ class SubmissionService:
         fields = {
             "definition_version_id": draft.definition_version_id,
             "procedure": definition.procedure,
+            "department": definition.department,
             "applicant_user_id": applicant_user_id,
             "answers": self.cipher.encrypt(to_jsonable(answers), definition.sensitive_paths()),
             "state": state,
@@ -80,7 +89,7 @@ class SubmissionService:
             "idempotency_key": idempotency_key,
         }
         for _ in range(_REFERENCE_ATTEMPTS):
-            submission, code = self._new(fields)
+            submission, code = self._new(definition, fields)
             if self._insert(submission):
                 self._finish(draft, submission)
                 return SubmitResult(submission, code, created=True)
@@ -89,8 +98,10 @@ class SubmissionService:
                 return SubmitResult(existing, None, created=False)
         raise Conflict("could not find a free reference number")
 
-    def _new(self, fields: dict[str, Any]) -> tuple[Submission, str | None]:
+    def _new(self, definition: Definition, fields: dict[str, Any]) -> tuple[Submission, str | None]:
         """A submission under a fresh reference, and its access code if it needs one."""
+        if self.calendar is None:
+            raise RuntimeError("submitting needs the business calendar, for the due date")
         now = self.clock()
         reference = new_reference()
         code = new_access_code() if fields["applicant_user_id"] is None else None
@@ -101,6 +112,9 @@ class SubmissionService:
             access_code_hash=hashed,
             submitted_at=now,
             updated_at=now,
+            state_entered_at=now,
+            state_round=1,
+            due_on=due_on(definition, now, [], self.calendar),
             row_version=1,
             **fields,
         )
@@ -196,32 +210,3 @@ class SubmissionService:
         """The submission's answers with sensitive values decrypted."""
         loaded = DefinitionStore(self.session).load(submission.definition_version_id)
         return self.cipher.decrypt(submission.answers, loaded.definition.sensitive_paths())
-
-    def set_state(
-        self,
-        submission: Submission,
-        new_state: str,
-        expected_row_version: int,
-        actor: str,
-        data: dict[str, Any] | None = None,
-    ) -> Submission:
-        """Move the submission to ``new_state`` and record a "state_changed" event.
-
-        StaleSubmission if it is no longer at ``expected_row_version`` (what the caller
-        showed the clerk), or if another transaction changes it before this one writes."""
-        if submission.row_version != expected_row_version:
-            raise StaleSubmission("the submission was changed by someone else")
-        previous = submission.state
-        try:
-            with self.session.begin_nested():
-                submission.state = new_state
-                submission.updated_at = self.clock()
-                self.session.flush()
-        except StaleDataError:
-            raise StaleSubmission("the submission was changed by someone else") from None
-        event_data = {"from": previous, "to": new_state, **(data or {})}
-        events.append(
-            self.session, "state_changed", submission_id=submission.id, actor=actor, data=event_data
-        )
-        self.session.flush()
-        return submission

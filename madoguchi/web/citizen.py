@@ -188,7 +188,7 @@ def check(call: Call) -> Response:
 def submit(call: Call) -> Response:
     draft_id = call.params["draft"]
     key = f"draft:{draft_id}"
-    service = SubmissionService(call.db, call.services.cipher)
+    service = SubmissionService(call.db, call.services.cipher, calendar=call.services.calendar)
     try:
         opened = open_draft(call, draft_id)
     except NotFound:

@@ -21,6 +21,7 @@ from engine.storage.definitions import DefinitionStore
 from engine.storage.files import FilesystemStorage
 from engine.storage.migrate import upgrade
 from engine.storage.models import DefinitionVersion
+from engine.workflow.calendar import BusinessCalendar
 from madoguchi.config import Settings
 
 log = logging.getLogger("madoguchi")
@@ -37,6 +38,7 @@ class Services:
     files: FilesystemStorage
     cipher: FernetAnswerCipher
     mailer: Mailer
+    calendar: BusinessCalendar
     # The newest published version of each procedure in forms/: procedure -> version id.
     current: dict[str, str] = field(default_factory=dict)
     # Procedures in the order forms/ lists them, for the start page.
@@ -71,6 +73,7 @@ def build_services(settings: Settings) -> Services:
         files=FilesystemStorage(settings.data / "uploads"),
         cipher=FernetAnswerCipher(load_or_create_key(settings.data / "answers.key")),
         mailer=mailer_from_url(settings.mail_url),
+        calendar=BusinessCalendar.from_spec(settings.closures),
     )
     _publish(services)
     return services

@@ -12,6 +12,7 @@ from engine.storage.crypto import FernetAnswerCipher, generate_key
 from engine.storage.definitions import DefinitionStore
 from engine.storage.drafts import DraftService
 from engine.storage.submissions import SubmissionService
+from engine.workflow.calendar import BusinessCalendar
 from tests.conftest import FORMS, TODAY, childcare_answers
 
 TTL = timedelta(days=30)
@@ -42,7 +43,7 @@ def drafts(db: Session, cipher: FernetAnswerCipher) -> DraftService:
 
 @pytest.fixture
 def submissions(db: Session, cipher: FernetAnswerCipher) -> SubmissionService:
-    return SubmissionService(db, cipher)
+    return SubmissionService(db, cipher, calendar=BusinessCalendar.from_spec(None))
 
 
 def normalised_answers(loaded: LoadedDefinition) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from engine.storage.drafts import DraftService
 from engine.storage.errors import Conflict, NotFound, StorageError
 from engine.storage.models import Attachment, DefinitionVersion, Draft, Event, Submission
 from engine.storage.submissions import SubmissionService, SubmitResult
+from engine.workflow.calendar import BusinessCalendar
 from tests.storage.conftest import TTL, normalised_answers
 
 ATTEMPTS = 10
@@ -112,7 +113,7 @@ def one_request(race: Race, key: str, barrier: threading.Barrier) -> SubmitResul
 def _submit(
     session: Session, race: Race, key: str, barrier: threading.Barrier | None
 ) -> SubmitResult:
-    service = SubmissionService(session, race.cipher)
+    service = SubmissionService(session, race.cipher, calendar=BusinessCalendar.from_spec(None))
     existing = service.by_idempotency_key(key, race.user_id)
     if existing is not None:
         return SubmitResult(existing, None, created=False)

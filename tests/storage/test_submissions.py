@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from engine.definitions.loader import LoadedDefinition
 from engine.storage import submissions as submissions_module
 from engine.storage.drafts import DraftService
-from engine.storage.errors import Conflict, NotFound, StaleSubmission
+from engine.storage.errors import Conflict, NotFound
 from engine.storage.files import AttachmentService, FilesystemStorage
 from engine.storage.models import Draft, Submission
 from engine.storage.references import new_reference, normalize_reference
@@ -175,33 +175,3 @@ def test_an_account_holder_s_submission_is_not_found_by_reference(
         submissions.get_by_reference(submission.reference, "")
     with pytest.raises(NotFound):
         submissions.get_for_user(submission.public_id, "user-2")
-
-
-def test_a_state_change_needs_the_latest_version(
-    submissions: SubmissionService, submit: Submit
-) -> None:
-    submission = submit().submission
-    submissions.set_state(submission, "reviewing", 1, "clerk-1", {"note": "checking"})
-    assert submission.row_version == 2
-    with pytest.raises(StaleSubmission):
-        submissions.set_state(submission, "approved", 1, "clerk-2")  # saw version 1
-    assert submission.state == "reviewing"
-    kinds = [(e.kind, e.actor, e.data) for e in submissions.events_of(submission)]
-    assert kinds[1:] == [
-        ("state_changed", "clerk-1", {"from": "received", "to": "reviewing", "note": "checking"})
-    ]
-
-
-def test_a_change_made_meanwhile_by_someone_else_is_not_overwritten(
-    db: Session, submissions: SubmissionService, submit: Submit
-) -> None:
-    submission = submit().submission
-    # Another clerk's transaction, as the database sees it: the row moved on under us.
-    db.execute(
-        text("UPDATE submissions SET state = 'rejected', row_version = 2 WHERE id = :id"),
-        {"id": submission.id},
-    )
-    with pytest.raises(StaleSubmission):
-        submissions.set_state(submission, "approved", 1, "clerk-1")
-    db.refresh(submission)
-    assert (submission.state, submission.row_version) == ("rejected", 2)
