@@ -53,6 +53,7 @@ def append(
     submission_id: int | None,
     actor: str,
     data: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> int:
     """Record an entry in the caller's transaction (it is kept only if that commits) and
     return its id. Locks the chain's end until that transaction ends: call it late."""
@@ -68,7 +69,7 @@ def append(
         "kind": kind,
         "actor": actor,
         "data": data or {},
-        "created_at": utcnow(),
+        "created_at": at or utcnow(),
     }
     digest = entry_hash(previous, **values)
     events = cast(Table, Event.__table__)

@@ -157,7 +157,12 @@ class SubmissionService:
         actor = submission.applicant_user_id or ANONYMOUS
         data = {"reference": submission.reference, "state": submission.state}
         events.append(
-            self.session, "submitted", submission_id=submission.id, actor=actor, data=data
+            self.session,
+            "submitted",
+            submission_id=submission.id,
+            actor=actor,
+            data=data,
+            at=submission.submitted_at,
         )
 
     def by_idempotency_key(self, key: str, applicant_user_id: str | None) -> Submission | None:

@@ -8,13 +8,16 @@ case changed since (or changes under it on PostgreSQL), StaleSubmission, nothing
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.answers import from_jsonable
@@ -164,15 +167,17 @@ class WorkflowService:
         correction_fields = step.correction_fields
         now = self.clock()
         previous = submission.state
-        submission.state = target
-        submission.state_round += 1
-        submission.state_entered_at = now
-        submission.last_actor = actor.user_id or SYSTEM
-        editable = definition.workflow.states[target].applicant_edits
-        submission.correction_fields = correction_fields if editable else None
-        submission.updated_at = now
-        submission.due_on = self._due_on(submission, definition, extra=(now, target))
-        self._flush()
+        # Before any change: reading the history must not flush half a step.
+        due = self._due_on(submission, definition, extra=(now, target))
+        with self._changing():
+            submission.state = target
+            submission.state_round += 1
+            submission.state_entered_at = now
+            submission.last_actor = actor.user_id or SYSTEM
+            editable = definition.workflow.states[target].applicant_edits
+            submission.correction_fields = correction_fields if editable else None
+            submission.updated_at = now
+            submission.due_on = due
         data: dict[str, Any] = {"action": transition.action, "from": previous, "to": target}
         if comment:
             data["comment"] = comment
@@ -187,7 +192,12 @@ class WorkflowService:
                 now=now,
             )
         events.append(
-            self.session, "state_changed", submission_id=submission.id, actor=actor.name, data=data
+            self.session,
+            "state_changed",
+            submission_id=submission.id,
+            actor=actor.name,
+            data=data,
+            at=now,
         )
         self._run_automatic(submission, definition)
 
@@ -219,26 +229,32 @@ class WorkflowService:
             raise ValueError(f"a vote approves or rejects, not {decision!r}")
         approvals = transition.approvals
         assert approvals is not None  # the caller checked  # noqa: S101 -- narrows the type
-        self.session.add(
-            Vote(
-                submission_id=submission.id,
-                action=transition.action,
-                round=submission.state_round,
-                role=role,
-                user_id=actor.user_id or "",
-                decision=decision,
-                comment=comment,
-                created_at=self.clock(),
+        with self._changing():
+            self.session.add(
+                Vote(
+                    submission_id=submission.id,
+                    action=transition.action,
+                    round=submission.state_round,
+                    role=role,
+                    user_id=actor.user_id or "",
+                    decision=decision,
+                    comment=comment,
+                    created_at=self.clock(),
+                )
             )
-        )
-        # Touching the case makes votes of two roles at once meet at its row_version.
-        submission.updated_at = self.clock()
-        self._flush()
+            # Touching the case makes votes of two roles at once meet at its row_version.
+            submission.updated_at = self.clock()
+            flag_modified(submission, "updated_at")  # an UPDATE even at the same instant
         data = {"action": transition.action, "role": role, "decision": decision}
         if comment:
             data["comment"] = comment
         events.append(
-            self.session, "vote", submission_id=submission.id, actor=actor.name, data=data
+            self.session,
+            "vote",
+            submission_id=submission.id,
+            actor=actor.name,
+            data=data,
+            at=self.clock(),
         )
         if decision == "reject":
             if approvals.reject_to is not None:
@@ -265,11 +281,15 @@ class WorkflowService:
         if submission.row_version != row_version:
             raise StaleSubmission("the case changed since you opened it")
 
-    def _flush(self) -> None:
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Change the case in a savepoint: if someone else changed it first (or cast the
+        same role's vote), StaleSubmission, and the caller's transaction is still usable."""
         try:
             with self.session.begin_nested():
+                yield
                 self.session.flush()
-        except StaleDataError:
+        except (StaleDataError, IntegrityError):
             raise StaleSubmission("the case changed since you opened it") from None
 
     def _today(self) -> date:
