@@ -9,7 +9,7 @@ case changed since (or changes under it on PostgreSQL), StaleSubmission, nothing
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -281,16 +281,8 @@ class WorkflowService:
         if submission.row_version != row_version:
             raise StaleSubmission("the case changed since you opened it")
 
-    @contextmanager
-    def _changing(self) -> Iterator[None]:
-        """Change the case in a savepoint: if someone else changed it first (or cast the
-        same role's vote), StaleSubmission, and the caller's transaction is still usable."""
-        try:
-            with self.session.begin_nested():
-                yield
-                self.session.flush()
-        except (StaleDataError, IntegrityError):
-            raise StaleSubmission("the case changed since you opened it") from None
+    def _changing(self) -> AbstractContextManager[None]:
+        return changing(self.session)
 
     def _today(self) -> date:
         return tokyo_date(self.clock())
@@ -348,6 +340,18 @@ class WorkflowService:
         if extra is not None:
             entries.append(extra)
         return due_on(definition, submission.submitted_at, entries, self.calendar)
+
+
+@contextmanager
+def changing(session: Session) -> Iterator[None]:
+    """Change a case in a savepoint: if someone else changed it first (or cast the same
+    role's vote), StaleSubmission, and the caller's transaction is still usable."""
+    try:
+        with session.begin_nested():
+            yield
+            session.flush()
+    except (StaleDataError, IntegrityError):
+        raise StaleSubmission("the case changed since you opened it") from None
 
 
 def due_on(
