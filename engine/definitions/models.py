@@ -154,7 +154,7 @@ class Definition(_Strict):
         return next((t for t in self.workflow.transitions if t.action == action), None)
 
     def sensitive_paths(self) -> list[str]:
-        """Paths of answers that are sensitive (encrypted at rest, masked, never exported)."""
+        """Paths of answers that are sensitive (encrypted at rest, masked, exported on request)."""
         return [path for path, spec in walk_fields(self.fields()) if spec.sensitive]
 
 

@@ -72,7 +72,8 @@ class FieldBase(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     type_name: ClassVar[str]
-    # Sensitive answers are encrypted at rest, masked in lists and never exported.
+    # Sensitive answers are encrypted at rest, masked in lists and left out of exports
+    # unless the exporting clerk's role may see them.
     sensitive: ClassVar[bool] = False
     # The message code for a required answer left blank: 入力 / 選択 / 添付 read differently.
     blank_code: ClassVar[str] = "required"
@@ -111,6 +112,11 @@ class FieldBase(BaseModel):
     def display(self, value: Any, language: str) -> str:
         """The answer as a citizen or clerk reads it."""
         return str(value)
+
+    def display_part(self, value: Any, part: str, language: str) -> str:
+        """One part (``part_types``) of a composite answer as a clerk reads it; blank if absent."""
+        text = value.get(part) if isinstance(value, dict) else None
+        return "" if text is None else str(text)
 
     def mask(self, value: Any) -> str:
         """The answer as shown in lists; sensitive types hide most of it."""

@@ -138,10 +138,15 @@ class AddressField(FieldBase):
         }
 
     def display(self, value: Any, language: str) -> str:
-        prefecture = prefecture_by_code(value["prefecture"])
-        name = prefecture.ja if prefecture else value["prefecture"]
-        line = f"{name}{value['city']}{value['street']}"
+        prefecture = self.display_part(value, "prefecture", language)
+        line = f"{prefecture}{value['city']}{value['street']}"
         return f"{line} {value['building']}" if value.get("building") else line
+
+    def display_part(self, value: Any, part: str, language: str) -> str:
+        if part == "prefecture":  # stored as its code: 13 is 東京都
+            prefecture = prefecture_by_code(value["prefecture"])
+            return prefecture.ja if prefecture else value["prefecture"]
+        return super().display_part(value, part, language)
 
     def input_hints(self) -> InputHints:
         return InputHints("address", autocomplete=self.autocomplete, parts=_ADDRESS_PARTS)

@@ -115,6 +115,15 @@ def test_address_stores_the_prefecture_code() -> None:
     assert make("address").display(value, "ja") == "東京都新宿区西新宿2-8-1"
 
 
+def test_composite_answers_display_part_by_part() -> None:
+    address = {"prefecture": "13", "city": "新宿区", "street": "西新宿2-8-1"}
+    parts = {part: make("address").display_part(address, part, "en") for part in address}
+    assert parts == {"prefecture": "東京都", "city": "新宿区", "street": "西新宿2-8-1"}
+    assert make("address").display_part(address, "building", "ja") == ""
+    name = clean(make("person_name"), NAME)
+    assert make("person_name").display_part(name, "given_kana", "ja") == "タロウ"
+
+
 def test_address_needs_city_and_street() -> None:
     assert code_of(make("address"), {"prefecture": "13", "city": "新宿区"}) == "required_part"
     assert (
