@@ -46,7 +46,7 @@ def entry_hash(  # noqa: PLR0913 -- keyword-only: every hashed field, by name
     return hashlib.sha256(f"{previous}\n{content}".encode()).hexdigest()
 
 
-def append(
+def append(  # noqa: PLR0913 -- keyword-only: each part of the entry, by name
     session: Session,
     kind: str,
     *,

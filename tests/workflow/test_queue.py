@@ -58,15 +58,14 @@ def test_filters_narrow_the_queue(
     cases[1].assignee_user_id = "clerk-1"
     db.flush()
 
-    def ids(**kwargs: object) -> list[int]:
-        page = queue_page(db, QueueFilter(DEPARTMENT, **kwargs))  # type: ignore[arg-type] -- test
-        return [c.id for c in page.cases]
+    def ids(wanted: QueueFilter) -> list[int]:
+        return [c.id for c in queue_page(db, wanted).cases]
 
-    assert ids(state="reviewing") == [cases[0].id]
-    assert ids(assignee="clerk-1") == [cases[1].id]
-    assert cases[1].id not in ids(assignee=UNASSIGNED)
-    assert ids(due_before=cases[0].due_on) == [cases[0].id]
-    assert ids(procedure="bulky-waste") == []
+    assert ids(QueueFilter(DEPARTMENT, state="reviewing")) == [cases[0].id]
+    assert ids(QueueFilter(DEPARTMENT, assignee="clerk-1")) == [cases[1].id]
+    assert cases[1].id not in ids(QueueFilter(DEPARTMENT, assignee=UNASSIGNED))
+    assert ids(QueueFilter(DEPARTMENT, due_before=cases[0].due_on)) == [cases[0].id]
+    assert ids(QueueFilter(DEPARTMENT, procedure="bulky-waste")) == []
     assert queue_page(db, QueueFilter("another-department")).cases == []
 
 
