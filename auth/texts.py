@@ -92,6 +92,24 @@ MAILS: dict[str, tuple[LocalizedText, LocalizedText]] = {
             "If this was not you, please ignore this email. Your account has not changed.",
         ),
     ),
+    "case_changed": (
+        LocalizedText(ja="申請の状況が変わりました", en="Your application has moved on"),
+        LocalizedText(
+            ja="{procedure_ja}（受付番号 {reference}）の状況が「{state_ja}」になりました。\n\n"
+            "詳しくは、ログインして申請の状況をご覧ください。\n{link}",
+            en="Your application for {procedure_en} (reference {reference}) is now: "
+            "{state_en}.\n\nSign in to see the details.\n{link}",
+        ),
+    ),
+    "case_message": (
+        LocalizedText(ja="担当者からのお知らせ", en="A message about your application"),
+        LocalizedText(
+            ja="{procedure_ja}（受付番号 {reference}）について、"
+            "担当者からメッセージが届いています。\n\nログインしてご確認ください。\n{link}",
+            en="There is a message from our staff about your application for {procedure_en} "
+            "(reference {reference}).\n\nSign in to read it.\n{link}",
+        ),
+    ),
     "reset_password": (
         LocalizedText(ja="パスワードの再設定", en="Reset your password"),
         LocalizedText(
