@@ -5,8 +5,10 @@ MADOGUCHI_TEST_DATABASE_URL names one) PostgreSQL.
 
 Run: python bench/queue_page.py [--large N]  (a few minutes: it writes a million rows per
 database; not named queue.py, which would shadow the standard library's module).
-The small database holds only cases the filter selects, so that both pages hold 50. Target: the page at 1,000,000 costs at most 1.5x the same page at 1,000; page
-500 at 1,000,000 is compared with the first page at 1,000 (there is no page 500 there).
+The small database holds only cases the filter selects, so that both pages hold 50.
+
+Target: the page at 1,000,000 costs at most 1.5x the same page at 1,000; page 500 at
+1,000,000 is compared with the first page at 1,000 (there is no page 500 there).
 """
 
 from __future__ import annotations
