@@ -163,6 +163,10 @@ class ClerkService:
         )
         return [ClerkOverview(u, held.get(u.id, []), u.id in enrolled) for u in users]
 
+    def describe(self, user: User) -> ClerkOverview:
+        """One clerk as ``overview`` shows them."""
+        return ClerkOverview(user, self.memberships(user), self.enrolled(user))
+
     def memberships(self, user: User) -> list[Membership]:
         """What ``user`` holds, by department then role."""
         return list(
