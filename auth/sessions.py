@@ -5,6 +5,10 @@ so the tokens themselves are never stored. Every visitor may have a session (lan
 CSRF token); signing in replaces it with a new one (session fixation), signing out or
 resetting the password deletes rows, which revokes every copy of the cookie at once.
 
+Clerks sign in in two steps: after the password the session is replaced by one that
+waits for the second factor (``await_second_factor``; nobody is signed in yet), and
+after the second factor by a signed-in one (``sign_in(..., second_factor=True)``).
+
 ``SessionService`` methods commit: each is a whole unit of work for the web layer.
 """
 
@@ -16,7 +20,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_
 from sqlalchemy.orm import Session
 
 from auth.models import User, WebSession
@@ -26,6 +30,8 @@ from engine.text import LANGUAGES
 
 # Writing last_seen_at on every request would turn each page view into a write.
 TOUCH_INTERVAL = timedelta(minutes=1)
+# Time to type the second factor after the password (or to enrol one, QR code and all).
+SECOND_FACTOR_WAIT = timedelta(minutes=10)
 
 
 class StartedSession(NamedTuple):
@@ -77,16 +83,39 @@ class SessionService:
             self.db.commit()
         return session
 
-    def sign_in(self, session: WebSession, user: User) -> StartedSession:
+    def sign_in(
+        self, session: WebSession, user: User, *, second_factor: bool = False
+    ) -> StartedSession:
         """Replace ``session`` with a new one for ``user``: new token, new CSRF token.
 
         Only the language is carried over. The old token stops working, so a token
-        planted before sign-in (session fixation) is worthless after it.
+        planted before sign-in (session fixation) is worthless after it. With
+        ``second_factor``, the new session records that the second factor was passed now.
         """
         started = self._create(session.language, user_id=user.id)
+        if second_factor:
+            started.session.second_factor_at = self.clock()
         self.db.delete(session)
         self.db.commit()
         return started
+
+    def await_second_factor(self, session: WebSession, user: User) -> StartedSession:
+        """Replace ``session`` with an anonymous one that waits for ``user``'s second factor
+        (for ``SECOND_FACTOR_WAIT``). Rotated too: the second step must not be reachable
+        with a token planted before the first."""
+        started = self._create(session.language, user_id=None)
+        started.session.pending_user_id = user.id
+        started.session.pending_since = self.clock()
+        self.db.delete(session)
+        self.db.commit()
+        return started
+
+    def pending_user(self, session: WebSession) -> User | None:
+        """The user whose password this session accepted, if the wait has not run out."""
+        since = session.pending_since
+        if since is None or self.clock() - since >= SECOND_FACTOR_WAIT:
+            return None
+        return session.pending_user
 
     def sign_out(self, session: WebSession) -> None:
         """End the session (the web layer then clears the cookie)."""
@@ -152,8 +181,11 @@ class SessionService:
 
 
 def end_sessions(db: Session, user: User, keep: WebSession | None = None) -> int:
-    """Delete ``user``'s sessions except ``keep`` (flushes; the caller commits)."""
-    statement = delete(WebSession).where(WebSession.user_id == user.id)
+    """Delete ``user``'s sessions except ``keep``, those waiting for its second factor
+    included (flushes; the caller commits)."""
+    statement = delete(WebSession).where(
+        or_(WebSession.user_id == user.id, WebSession.pending_user_id == user.id)
+    )
     if keep is not None:
         statement = statement.where(WebSession.id != keep.id)
     return rowcount(db.execute(statement))

@@ -48,6 +48,38 @@ ERROR_MESSAGES: dict[str, LocalizedText] = {
         ja="このリンクは無効か、有効期限が切れています。お手数ですが、もう一度お手続きください。",
         en="This link is not valid or has expired. Please start again.",
     ),
+    # Clerks: the second factor and the admin's page.
+    "code_refused": LocalizedText(
+        ja="確認コードが正しくありません。認証アプリの最新のコードか、回復コードを入力してください。",
+        en="The code is not correct. Enter the newest code from your authenticator app, "
+        "or a recovery code.",
+    ),
+    "code_throttled": LocalizedText(
+        ja="確認コードの誤りが続いたため、一時的に入力を制限しています。"
+        "{minutes}分ほど後にもう一度お試しください。",
+        en="Too many wrong codes. Please try again in about {minutes} minutes.",
+    ),
+    "email_taken": LocalizedText(
+        ja="このメールアドレスのアカウントはすでにあります。",
+        en="There is already an account with this email address.",
+    ),
+    "invalid_membership": LocalizedText(
+        ja="部署名または役割の形式が正しくありません。",
+        en="A department or role is not valid.",
+    ),
+    "unknown_membership": LocalizedText(
+        ja="手続の定義にない部署と役割の組み合わせです。",
+        en="No procedure definition has this role in this department.",
+    ),
+    "no_membership": LocalizedText(
+        ja="部署と役割を一つ以上選んでください（管理者を除く）。",
+        en="Choose at least one department and role (or make the clerk an admin).",
+    ),
+    "own_account": LocalizedText(
+        ja="ご自身のアカウントの停止や管理者権限の解除はできません。別の管理者に依頼してください。",
+        en="You cannot disable your own account or remove your own admin rights. "
+        "Ask another admin.",
+    ),
 }
 
 
@@ -63,6 +95,8 @@ _FOOTER = LocalizedText(
 )
 
 # kind: (subject, body); bodies use {link}, {sign_in_link}, {reset_link}, {valid}.
+# A clerk's set_password mail comes from an admin (or `madoguchi users add`), never from a
+# form a stranger can fill in.
 MAILS: dict[str, tuple[LocalizedText, LocalizedText]] = {
     "verify_email": (
         LocalizedText(ja="メールアドレスの確認", en="Confirm your email address"),
@@ -121,6 +155,22 @@ MAILS: dict[str, tuple[LocalizedText, LocalizedText]] = {
             "Please open the link below to choose a new password.\n{link}\n\n"
             "The link is valid for {valid} and works once.\n"
             "If this was not you, please ignore this email. Your password has not changed.",
+        ),
+    ),
+    "set_password": (
+        LocalizedText(ja="職員アカウントのパスワード設定", en="Set the password of your account"),
+        LocalizedText(
+            ja="窓口の職員用画面のアカウントが作成されました。\n\n"
+            "下のリンクを開いて、パスワードを設定してください。\n{link}\n\n"
+            "このリンクの有効期限は{valid}です。一度だけお使いいただけます。\n"
+            "初回のログインで、認証アプリ（二要素認証）の設定をお願いします。\n"
+            "お心当たりのない場合は、このメールを破棄し、管理者にお知らせください。",
+            en="An account for the Madoguchi staff console has been created for you.\n\n"
+            "Please open the link below to choose your password.\n{link}\n\n"
+            "The link is valid for {valid} and works once.\n"
+            "When you first sign in, you will set up an authenticator app (two-factor "
+            "sign-in).\n"
+            "If you did not expect this, please ignore this email and tell an administrator.",
         ),
     ),
     "password_changed": (

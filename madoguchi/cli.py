@@ -1,4 +1,5 @@
-"""The ``madoguchi`` command: check definitions, print the language's JSON Schema, serve."""
+"""The ``madoguchi`` command: check definitions, print the language's JSON Schema, serve,
+manage clerks."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from engine.definitions.loader import check_files
 from engine.definitions.problems import DefinitionError
 from engine.definitions.schema import language_schema
+from madoguchi import users_cli
 
 DEFAULT_FORMS = Path("forms")
 
@@ -56,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--data", type=Path, help="folder for the database and uploads (data/)")
     serve.add_argument("--database-url", help="sqlite:///path or postgresql://... (default SQLite)")
     serve.set_defaults(run=_serve)
+    users_cli.register(commands)
     return parser
 
 

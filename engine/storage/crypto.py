@@ -1,4 +1,5 @@
-"""Encryption of sensitive answers at rest (My Number and the like).
+"""Encryption of sensitive answers at rest (My Number and the like), and of single secret
+strings with the same key (clerks' TOTP secrets).
 
 Only the values at a definition's sensitive paths are encrypted, each replaced by
 ``{"$encrypted": token}``; the rest of the answers stay queryable. Decryption walks the
@@ -45,6 +46,15 @@ class FernetAnswerCipher:
         for path in paths:
             result = _apply(result, _segments(path), self._open)
         return result
+
+    def encrypt_text(self, text: str) -> str:
+        """One secret string (a clerk's TOTP secret), as a Fernet token."""
+        return self._fernet.encrypt(text.encode("utf-8")).decode("ascii")
+
+    def decrypt_text(self, token: str) -> str:
+        """The string ``encrypt_text`` sealed; ``cryptography.fernet.InvalidToken`` if the
+        token was changed or made with another key."""
+        return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
 
     def _seal(self, value: Any) -> Any:
         if value is None:

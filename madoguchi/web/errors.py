@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from auth.errors import InvalidToken
 from engine.storage.errors import Conflict, DraftExpired, NotFound, StaleSubmission, TooLarge
@@ -19,6 +19,15 @@ from madoguchi.logs import request_id
 from madoguchi.web.middleware import BodyTooLarge
 
 log = logging.getLogger("madoguchi.errors")
+
+
+class SeeOther(Exception):  # noqa: N818 -- named after the status it becomes
+    """Raised by a guard to send the browser elsewhere instead (303): a console page asked
+    for by someone not signed in as a clerk goes to the console's sign-in."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location
 
 
 @dataclass(frozen=True)
@@ -113,8 +122,14 @@ async def handle(request: Request, error: Exception) -> Response:
     return error_response(request, error)
 
 
+async def see_other(request: Request, error: Exception) -> Response:
+    assert isinstance(error, SeeOther)  # noqa: S101 -- registered for SeeOther only
+    return RedirectResponse(error.location, status_code=303)
+
+
 def exception_handlers() -> dict[type[Exception] | int, object]:
     handlers: dict[type[Exception] | int, object] = dict.fromkeys(PROBLEMS, handle)
     handlers[HTTPException] = handle
+    handlers[SeeOther] = see_other
     handlers[Exception] = handle
     return handlers

@@ -7,7 +7,7 @@ from pathlib import Path
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from madoguchi.web import accounts, api, citizen, downloads, status
+from madoguchi.web import accounts, api, citizen, console_admin, console_auth, downloads, status
 from madoguchi.web.endpoint import endpoint
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "renderers" / "static"
@@ -72,6 +72,67 @@ routes = [
         endpoint(accounts.switch_language),
         methods=GET,
         name="accounts.language",
+    ),
+    Route("/console", endpoint(console_auth.home), methods=GET, name="console.home"),
+    Route(
+        "/console/sign-in",
+        endpoint(console_auth.sign_in_form),
+        methods=GET,
+        name="console.sign_in_form",
+    ),
+    Route("/console/sign-in", endpoint(console_auth.sign_in), methods=POST, name="console.sign_in"),
+    Route(
+        "/console/sign-in/code",
+        endpoint(console_auth.code_form),
+        methods=GET,
+        name="console.code_form",
+    ),
+    Route("/console/sign-in/code", endpoint(console_auth.code), methods=POST, name="console.code"),
+    Route(
+        "/console/enroll",
+        endpoint(console_auth.enroll_form),
+        methods=GET,
+        name="console.enroll_form",
+    ),
+    Route("/console/enroll", endpoint(console_auth.enroll), methods=POST, name="console.enroll"),
+    Route(
+        "/console/set-password",
+        endpoint(console_auth.set_password_form),
+        methods=GET,
+        name="console.set_password_form",
+    ),
+    Route(
+        "/console/set-password",
+        endpoint(console_auth.set_password),
+        methods=POST,
+        name="console.set_password",
+    ),
+    Route(
+        "/console/sign-out", endpoint(console_auth.sign_out), methods=POST, name="console.sign_out"
+    ),
+    Route(
+        "/console/admin/users",
+        endpoint(console_admin.users),
+        methods=GET,
+        name="console.admin.users",
+    ),
+    Route(
+        "/console/admin/users",
+        endpoint(console_admin.add_user),
+        methods=POST,
+        name="console.admin.add_user",
+    ),
+    Route(
+        "/console/admin/users/{user_id}",
+        endpoint(console_admin.user),
+        methods=GET,
+        name="console.admin.user",
+    ),
+    Route(
+        "/console/admin/users/{user_id}",
+        endpoint(console_admin.change_user),
+        methods=POST,
+        name="console.admin.change_user",
     ),
     Route("/api/postal-codes/{code}", api.postal_code, methods=GET, name="api.postal_code"),
     Route("/healthz", api.health, methods=GET, name="api.health"),

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -20,7 +20,7 @@ from engine.storage.db import make_engine, make_session_factory
 from engine.storage.definitions import DefinitionStore
 from engine.storage.files import FilesystemStorage
 from engine.storage.migrate import upgrade
-from engine.storage.models import DefinitionVersion
+from engine.storage.models import DefinitionVersion, utcnow
 from engine.workflow.calendar import BusinessCalendar
 from madoguchi.config import Settings
 
@@ -45,6 +45,8 @@ class Services:
     procedures: list[LoadedDefinition] = field(default_factory=list)
     # The date at the counter (in the server's zone): "today" in definitions. Tests fix it.
     today: Callable[[], date] = date.today
+    # The current time for clerks' one-time codes and sign-in throttling. Tests fix it.
+    clock: Callable[[], datetime] = utcnow
 
     @contextmanager
     def db(self) -> Iterator[Session]:
@@ -71,12 +73,17 @@ def build_services(settings: Settings) -> Services:
         engine=engine,
         sessions=make_session_factory(engine),
         files=FilesystemStorage(settings.data / "uploads"),
-        cipher=FernetAnswerCipher(load_or_create_key(settings.data / "answers.key")),
+        cipher=answer_cipher(settings),
         mailer=mailer_from_url(settings.mail_url),
         calendar=BusinessCalendar.from_spec(settings.closures),
     )
     _publish(services)
     return services
+
+
+def answer_cipher(settings: Settings) -> FernetAnswerCipher:
+    """The cipher for sensitive answers and clerks' TOTP secrets, with the deployment's key."""
+    return FernetAnswerCipher(load_or_create_key(settings.data / "answers.key"))
 
 
 def _publish(services: Services) -> None:

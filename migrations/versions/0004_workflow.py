@@ -2,7 +2,7 @@
 the audit chain over the event log.
 
 Revision ID: 0004_workflow
-Revises: 0002_accounts
+Revises: 0003_clerks
 Create Date: 2026-11-26
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_workflow"
-down_revision = "0002_accounts"
+down_revision = "0003_clerks"
 branch_labels = None
 depends_on = None
 

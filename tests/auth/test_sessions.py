@@ -149,3 +149,36 @@ def test_deleting_the_account_deletes_its_sessions(
 def test_idle_cannot_exceed_the_lifetime(db: Session) -> None:
     with pytest.raises(ValueError, match="idle"):
         SessionService(db, ttl=timedelta(hours=1), idle=timedelta(hours=2))
+
+
+def test_a_password_alone_signs_nobody_in(
+    sessions: SessionService, user: User, clock: Clock
+) -> None:
+    anonymous, planted = sessions.start("en")
+    waiting, token = sessions.await_second_factor(anonymous, user)
+    assert sessions.load(planted) is None  # rotated: a planted token reaches nothing
+    assert waiting.user_id is None
+    assert waiting.language == "en"
+    assert sessions.pending_user(waiting) is user
+    signed_in, _ = sessions.sign_in(waiting, user, second_factor=True)
+    assert sessions.load(token) is None
+    assert signed_in.user is user
+    assert signed_in.second_factor_at == clock()
+
+
+def test_the_second_factor_must_come_within_ten_minutes(
+    sessions: SessionService, user: User, clock: Clock
+) -> None:
+    waiting, _ = sessions.await_second_factor(sessions.start("ja").session, user)
+    clock.advance(minutes=9, seconds=59)
+    assert sessions.pending_user(waiting) is user
+    clock.advance(seconds=1)
+    assert sessions.pending_user(waiting) is None
+
+
+def test_signing_out_everywhere_ends_sessions_waiting_for_the_second_factor(
+    sessions: SessionService, user: User
+) -> None:
+    _, token = sessions.await_second_factor(sessions.start("ja").session, user)
+    assert sessions.sign_out_everywhere(user) == 1
+    assert sessions.load(token) is None

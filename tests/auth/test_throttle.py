@@ -112,3 +112,16 @@ def test_forgiving_an_email_keeps_the_failures_of_its_address(throttle: LoginThr
     throttle.forgive(EMAIL)
     assert throttle.check(EMAIL, None) is None
     assert throttle.check(EMAIL, IP) is not None
+
+
+def test_scopes_count_apart(db: Session, clock: Clock) -> None:
+    citizens = LoginThrottle(db, clock=clock)
+    console = LoginThrottle(db, clock=clock, scope="console")
+    fail(citizens, 5)
+    assert citizens.check(EMAIL, IP) is not None
+    assert console.check(EMAIL, IP) is None
+    fail(console, 5, email="taro@example.jp")
+    console.forgive("taro@example.jp")
+    assert console.check("taro@example.jp", "192.0.2.1") is None
+    assert console.check(EMAIL, IP) is not None  # the address's failures still count
+    assert email_key(EMAIL, "console") != email_key(EMAIL)

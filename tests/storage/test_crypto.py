@@ -63,3 +63,12 @@ def test_a_damaged_key_file_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"not a key")
     with pytest.raises(ValueError, match="Fernet key"):
         load_or_create_key(path)
+
+
+def test_a_single_secret_string_is_sealed_and_opened_with_the_same_key() -> None:
+    cipher = FernetAnswerCipher(generate_key())
+    token = cipher.encrypt_text("JBSWY3DPEHPK3PXP")
+    assert "JBSWY3DPEHPK3PXP" not in token
+    assert cipher.decrypt_text(token) == "JBSWY3DPEHPK3PXP"
+    with pytest.raises(InvalidToken):
+        FernetAnswerCipher(generate_key()).decrypt_text(token)

@@ -1,18 +1,24 @@
-"""A citizen going through a procedure over HTTP, as a browser without JavaScript would."""
+"""A citizen going through a procedure over HTTP, as a browser without JavaScript would;
+a clerk signing in to the console."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
+import pyotp
 from starlette.testclient import TestClient
 
+from auth.clerks import ClerkService
 from engine.definitions.models import Definition
 from engine.fields.files import FileField
+from madoguchi.web.services import Services
 from tests.web.conftest import csrf_of
 
 # The first bytes of each kind of file, enough for the content check.
@@ -134,3 +140,61 @@ def latest_link(outbox: Path, email: str, path: str) -> str:
         if match:
             return match.group(1)
     raise AssertionError(f"no mail to {email} with a link to {path}")
+
+
+@dataclass
+class SignedInClerk:
+    """A clerk signed in to the console on ``client`` (its cookies hold the session).
+
+    ``csrf_token`` goes with every form posted. ``totp`` makes codes for signing in again;
+    a code counts once and this sign-in used the one a step after ``services.clock()``, so
+    move that clock on a minute first and use ``totp.at(services.clock())``.
+    ``recovery_codes`` are all unused."""
+
+    client: TestClient
+    user_id: str
+    email: str
+    password: str
+    csrf_token: str
+    totp: pyotp.TOTP
+    recovery_codes: list[str]
+
+
+def sign_in_clerk(
+    client: TestClient,
+    services: Services,
+    email: str,
+    roles: Sequence[tuple[str, str]] = (("kodomo-katei", "clerk"),),
+    *,
+    admin: bool = False,
+) -> SignedInClerk:
+    """Create a clerk holding ``roles`` ((department, role) pairs) with a password and a
+    confirmed authenticator app, then sign in on ``client`` over HTTP, both steps."""
+    with services.db() as db:
+        clerks = ClerkService(
+            db, services.mailer, services.settings.base_url, services.cipher, services.clock
+        )
+        user = clerks.add(email, memberships=list(roles), password=PASSWORD, admin=admin)
+        totp = pyotp.TOTP(clerks.begin_enrollment(user).secret)
+        codes = clerks.confirm_enrollment(user, totp.at(services.clock()))
+    # The enrolment spent this time step's code: sign in with the next one, still valid.
+    response = sign_in_console(client, email, totp.at(services.clock(), counter_offset=1))
+    assert response.status_code == 303, response.text
+    home = client.get(response.headers["location"])
+    assert home.status_code == 200, home.text
+    return SignedInClerk(client, user.id, user.email, PASSWORD, csrf_of(home.text), totp, codes)
+
+
+def sign_in_console(
+    client: TestClient, email: str, code: str, password: str = PASSWORD, next_url: str = ""
+) -> Any:
+    """Both steps of the console's sign-in; the response to the code (303 when it passed)."""
+    query = f"?{urlencode({'next': next_url})}" if next_url else ""
+    form = client.get(f"/console/sign-in{query}")
+    data = {"csrf_token": csrf_of(form.text), "email": email, "password": password}
+    response = client.post(f"/console/sign-in{query}", data=data, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    prompt = client.get(response.headers["location"])
+    assert prompt.status_code == 200, prompt.text
+    data = {"csrf_token": csrf_of(prompt.text), "code": code}
+    return client.post(response.headers["location"], data=data, follow_redirects=False)
