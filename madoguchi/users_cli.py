@@ -118,8 +118,11 @@ def _pairs(departments: list[str], roles: list[str]) -> list[tuple[str, str]] | 
 def _settings(arguments: argparse.Namespace) -> Settings:
     from madoguchi.config import Settings  # noqa: PLC0415
 
-    given = {"forms": arguments.forms, "data": arguments.data}
-    given["database_url"] = arguments.database_url
+    given = {
+        "forms": arguments.forms,
+        "data": arguments.data,
+        "database_url": arguments.database_url,
+    }
     return Settings(**{key: value for key, value in given.items() if value is not None})
 
 

@@ -85,6 +85,7 @@ def clerk_service(call: Call) -> ClerkService:
 
 
 def home(call: Call) -> Response:
+    # The console's start page until its work lists take its place (issue 4).
     identity = require_clerk(call)
     page = console_pages.ConsoleHome(
         email=identity.user.email,
