@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -77,6 +78,26 @@ def childcare_answers() -> dict[str, Any]:
 
 # Every database test runs on SQLite, and on PostgreSQL too when CI names one.
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("MADOGUCHI_TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(params=DATABASES)
+def empty_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """An empty database of its own: a SQLite file, or a PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('migrations') / 'empty.db'}"
+        return
+    base = os.environ["MADOGUCHI_TEST_DATABASE_URL"]
+    schema = f"migrations_{secrets.token_hex(4)}"
+    admin = make_engine(base)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in base else "?"
+    yield f"{base}{separator}options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    admin.dispose()
 
 
 @pytest.fixture(scope="session", params=DATABASES)

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import secrets
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -22,7 +18,6 @@ from engine.storage import events
 from engine.storage.db import Base, make_engine
 from engine.storage.migrate import check, downgrade, upgrade
 from engine.storage.models import Event
-from tests.conftest import DATABASES
 
 STORAGE_TABLES = {
     "definition_versions",
@@ -33,26 +28,6 @@ STORAGE_TABLES = {
     "audit_head",
     "outbox",
 }
-
-
-@pytest.fixture(params=DATABASES)
-def empty_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """An empty database of its own: a SQLite file, or a PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('migrations') / 'empty.db'}"
-        return
-    base = os.environ["MADOGUCHI_TEST_DATABASE_URL"]
-    schema = f"migrations_{secrets.token_hex(4)}"
-    admin = make_engine(base)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    separator = "&" if "?" in base else "?"
-    yield f"{base}{separator}options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-    admin.dispose()
 
 
 def storage_drift(url: str) -> list[object]:
