@@ -120,6 +120,8 @@ class Definition(_Strict):
     submitters: Literal["citizen", "anyone"]
     processing_period: Period | None = None
     roles: list[Identifier] = Field(default_factory=list, max_length=50)
+    # Roles that see sensitive answers (my_number) in clear; everyone else sees them masked.
+    sensitive_roles: list[Identifier] = Field(default_factory=list, max_length=50)
     fee: Fee | None = None
     contact: LocalizedText | None = None
     pages: list[Page] = Field(min_length=1, max_length=100)

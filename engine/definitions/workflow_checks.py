@@ -52,6 +52,10 @@ def _role_problems(definition: Definition) -> Iterator[Finding]:
         elif role in seen:
             yield Finding(("roles", index), f"role '{role}' is listed twice")
         seen.add(role)
+    for index, role in enumerate(definition.sensitive_roles):
+        if role not in seen:
+            message = _unknown("role", role, seen) + "; declare it in `roles`"
+            yield Finding(("sensitive_roles", index), message)
 
 
 def _transition_states(transition: Transition, index: int, states: set[str]) -> Iterator[Finding]:
