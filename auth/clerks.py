@@ -163,6 +163,26 @@ class ClerkService:
         )
         return [ClerkOverview(u, held.get(u.id, []), u.id in enrolled) for u in users]
 
+    def in_department(self, department: str) -> list[User]:
+        """The active clerks holding any role in ``department``, by email: whom a case of
+        that department may be assigned to."""
+        query = (
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.department == department, User.disabled_at.is_(None))
+            .distinct()
+            .order_by(User.email)
+        )
+        return list(self.db.scalars(query))
+
+    def emails(self, user_ids: Iterable[str]) -> dict[str, str]:
+        """The email of each user id that names an account (for histories and lists)."""
+        wanted = {i for i in user_ids if i}
+        if not wanted:
+            return {}
+        rows = self.db.execute(select(User.id, User.email).where(User.id.in_(wanted)))
+        return {user_id: email for user_id, email in rows}
+
     def describe(self, user: User) -> ClerkOverview:
         """One clerk as ``overview`` shows them."""
         return ClerkOverview(user, self.memberships(user), self.enrolled(user))

@@ -15,6 +15,7 @@ from typing import ClassVar, NamedTuple
 
 from markupsafe import Markup
 
+from renderers.html.console_work import CasePage, QueuePage, WorkflowPicture, WorkPage
 from renderers.html.environment import environment
 from renderers.html.i18n import N_, translations
 from renderers.html.pages import ERROR_TITLE, SERVICE_NAME, Chrome, SummaryError, Text
@@ -236,6 +237,7 @@ ConsolePage = (
     | ConsoleMessage
     | ClerkList
     | ClerkEdit
+    | WorkPage
 )
 
 
@@ -270,6 +272,15 @@ def _heading(page: ConsolePage, language: str, gettext: _Gettext) -> str:
         return page.title if isinstance(page.title, str) else page.title.get(language)
     if isinstance(page, ClerkEdit):
         return gettext(page.heading_text) % {"email": page.row.email}
+    if isinstance(page, QueuePage):
+        return gettext(page.heading_text) % {"department": page.department}
+    if isinstance(page, CasePage):
+        return gettext(page.heading_text) % {"reference": page.reference}
+    if isinstance(page, WorkflowPicture):
+        title = page.procedure_title
+        return gettext(page.heading_text) % {
+            "procedure": title if isinstance(title, str) else title.get(language)
+        }
     return gettext(page.heading_text)
 
 
