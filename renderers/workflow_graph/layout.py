@@ -73,7 +73,7 @@ class Drawing:
     height: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # each is one of a kind: hashed by identity, cheaply
 class _Dummy:
     edge: int
     layer: int

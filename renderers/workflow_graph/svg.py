@@ -78,7 +78,8 @@ def _render(diagram: Diagram) -> str:
     for (_, head, kind), route in zip(edges, drawing.routes, strict=True):
         _line(lines, route, kind, arrowhead=head[0] != "label")
     box = drawing.boxes[_START]
-    ET.SubElement(canvas, "circle", cx=_n(box.x), cy=_n(box.y), r=_n(START_RADIUS), fill=INK)
+    start = {"class": "start", "cx": _n(box.x), "cy": _n(box.y), "r": _n(START_RADIUS), "fill": INK}
+    ET.SubElement(canvas, "circle", start)
     for index, arrow in enumerate(diagram.arrows):
         _label(canvas, arrow, drawing.boxes[_label_node(index)])
     for state in diagram.states:
