@@ -181,7 +181,7 @@ class ClerkService:
         if not wanted:
             return {}
         rows = self.db.execute(select(User.id, User.email).where(User.id.in_(wanted)))
-        return {user_id: email for user_id, email in rows}
+        return {str(user_id): str(email) for user_id, email in rows}
 
     def describe(self, user: User) -> ClerkOverview:
         """One clerk as ``overview`` shows them."""

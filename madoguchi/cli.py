@@ -1,5 +1,5 @@
-"""The ``madoguchi`` command: check definitions, print the language's JSON Schema, serve,
-manage clerks."""
+"""The ``madoguchi`` command: check definitions, draw a workflow, print the language's JSON
+Schema, serve, manage clerks."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from engine.definitions.loader import check_files
-from engine.definitions.problems import DefinitionError
+from engine.definitions.loader import check_files, load_definition
+from engine.definitions.models import Definition
+from engine.definitions.problems import DefinitionError, Problem
 from engine.definitions.schema import language_schema
+from engine.text import LANGUAGES
 from madoguchi import users_cli
 
 DEFAULT_FORMS = Path("forms")
@@ -41,6 +43,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(run=_check)
 
+    graph = commands.add_parser(
+        "graph",
+        help="draw a procedure's workflow as SVG or Mermaid",
+        description="Print the workflow's states and transitions as a picture.",
+    )
+    graph.add_argument(
+        "procedure",
+        metavar="PROCEDURE_OR_FILE",
+        help="a procedure id (looked up in the forms folder) or a definition file",
+    )
+    graph.add_argument("--format", choices=["svg", "mermaid"], default="svg")
+    graph.add_argument("--language", choices=LANGUAGES, default="ja")
+    graph.add_argument(
+        "--forms", type=Path, default=DEFAULT_FORMS, help="folder of definitions (default forms/)"
+    )
+    graph.set_defaults(run=_graph)
+
     schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of the definition language (for editor completion)",
@@ -68,11 +87,7 @@ def _check(arguments: argparse.Namespace) -> int:
     for path in missing:
         print(f"{path}: no such file or folder", file=sys.stderr)
     result = check_files([path for path in paths if path.exists()])
-    for problem in result.problems:
-        print(problem)
-    if result.problems:
-        count = len(result.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+    _print_problems(result.problems)
     if result.problems or missing:
         return 1
     if not result.loaded:
@@ -82,6 +97,56 @@ def _check(arguments: argparse.Namespace) -> int:
         definition = loaded.definition
         print(f"ok  {loaded.file}: {definition.procedure} v{definition.version}", file=sys.stderr)
     return 0
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(problem)
+    if problems:
+        count = len(problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+
+
+def _graph(arguments: argparse.Namespace) -> int:
+    from renderers.workflow_graph import mermaid, svg  # noqa: PLC0415 -- only this command draws
+
+    definition = _definition(arguments.procedure, arguments.forms)
+    if definition is None:
+        return 1
+    draw = mermaid if arguments.format == "mermaid" else svg
+    print(draw(definition, arguments.language).rstrip("\n"))
+    return 0
+
+
+def _definition(name: str, forms: Path) -> Definition | None:
+    """The definition in the file ``name``, or of the procedure ``name`` in ``forms``;
+    None once the reason there is none has been printed."""
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml") and not path.exists():
+        print(f"{path}: no such file or folder", file=sys.stderr)
+        return None
+    if path.is_file() or path.suffix in (".yaml", ".yml"):
+        try:
+            return load_definition(path).definition
+        except DefinitionError as error:
+            _print_problems(error.problems)
+            return None
+    if not forms.is_dir():
+        print(f"{forms}: no such folder", file=sys.stderr)
+        return None
+    result = check_files([forms])
+    found = [item for item in result.loaded if item.definition.procedure == name]
+    files = {item.file for item in found}
+    problems = [problem for problem in result.problems if problem.file in files]
+    if len(found) == 1 and not problems:
+        return found[0].definition
+    if found:  # defined twice: check names both files
+        _print_problems(problems)
+        return None
+    _print_problems(result.problems)  # a file that does not load may be the one asked for
+    known = ", ".join(sorted(item.definition.procedure for item in result.loaded)) or "none"
+    print(f"unknown procedure '{name}'; the procedures in {forms}/ are: {known}", file=sys.stderr)
+    return None
 
 
 def _serve(arguments: argparse.Namespace) -> int:

@@ -34,7 +34,7 @@ from engine.definitions.yaml_source import YamlProblem, read_yaml
 from engine.expressions import Expression, ExpressionSyntaxError
 from engine.expressions.functions import FUNCTIONS
 from engine.fields import AnyField, FieldBase, field_types
-from madoguchi.cli import _parser
+from madoguchi.cli import _parser, main
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "definition-language.md"
@@ -176,6 +176,26 @@ def _subcommands() -> list[str]:
 def test_every_command_is_documented(name: str) -> None:
     assert f"`madoguchi {name}`" in TEXT
     assert re.search(rf"^#+ .*`madoguchi {name}`", TEXT, re.MULTILINE), "no heading"
+
+
+_MERMAID_FENCE = re.compile(r"^```mermaid\n(?P<body>.*?)^```$", re.MULTILINE | re.DOTALL)
+# The command that drew the doc's Mermaid block; regenerate the block with it.
+MERMAID_COMMAND = ["graph", "childcare-enrollment", "--format", "mermaid", "--language", "en"]
+
+
+def test_the_workflow_picture_is_what_madoguchi_graph_draws(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    blocks = [match["body"] for match in _MERMAID_FENCE.finditer(TEXT)]
+    assert len(blocks) == 1
+    assert f"`madoguchi {' '.join(MERMAID_COMMAND)}`" in TEXT
+    assert main([*MERMAID_COMMAND, "--forms", str(ROOT / "forms")]) == 0
+    assert blocks[0] == capsys.readouterr().out, "paste the command's output into the doc"
+
+
+def test_the_workflow_screenshot_exists() -> None:
+    assert "(screenshots/workflow-childcare.png)" in TEXT
+    assert (DOC.parent / "screenshots" / "workflow-childcare.png").is_file()
 
 
 MODELS: list[type[BaseModel]] = [

@@ -5,14 +5,18 @@ departments is NotFound (and logged), whatever its id."""
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 from markupsafe import Markup
+from sqlalchemy import select
 from starlette.responses import Response
 
+from engine.answers import from_jsonable
 from engine.definitions.models import Definition, Transition
+from engine.storage import events
 from engine.storage.definitions import DefinitionStore
 from engine.storage.errors import NotFound, StaleSubmission
 from engine.storage.files import AttachmentService
@@ -76,17 +80,18 @@ def queue(call: Call) -> Response:
     if department not in identity.departments:
         raise NotFound("no such queue")
     query = call.request.query_params
-    definitions = _definitions_of(call, department)
+    definitions = definitions_of(call, department)
     procedure = query.get("procedure") or None
     definition = definitions.get(procedure) if procedure else None
-    wanted, sort = _filter(call, department, identity, definition)
+    wanted, sort = queue_filter(call, department, identity, definition)
     try:
         page = queue_page(call.db, wanted, sort=sort, after=query.get("after") or None)
     except ValueError:
         raise NotFound("no such page of the queue") from None
     emails = clerk_service(call).emails(c.assignee_user_id or "" for c in page.cases)
     rows = [_queue_row(call, case, emails, wanted) for case in page.cases]
-    return respond(call, _queue_page(call, department, definitions, wanted, sort, rows, page))
+    shown = _Shown(department, definitions, wanted, sort, rows, page.next_cursor)
+    return respond(call, _queue_page(call, shown))
 
 
 def bulk(call: Call) -> Response:
@@ -121,8 +126,9 @@ def _bulk_one(call: Call, identity: ClerkIdentity, case: Submission, choice: str
     elif choice == "unclaim":
         _cases(call).assign(case, None, actor, case.row_version)
     elif choice.startswith("step:"):
-        _workflow(call).act(case, choice.removeprefix("step:"), actor,
-                            expected_row_version=case.row_version)
+        _workflow(call).act(
+            case, choice.removeprefix("step:"), actor, expected_row_version=case.row_version
+        )
     else:
         raise ValueError(f"unknown bulk action {choice!r}")
 
@@ -157,8 +163,9 @@ def act(call: Call) -> Response:
         _log_refusal(call, identity, submission, refusal.code)
         submission = _case(call, identity)
         error = refusal.reason(call.visitor.language)
-        return _case_page(call, identity, submission, error=error, comment=comment,
-                          status=refusal.status)
+        return _case_page(
+            call, identity, submission, error=error, comment=comment, status=refusal.status
+        )
     except StaleSubmission:
         call.db.rollback()
         submission = _case(call, identity)
@@ -179,9 +186,7 @@ def assign(call: Call) -> Response:
         colleagues = {u.id for u in clerk_service(call).in_department(submission.department)}
         target = wanted if wanted in colleagues else None
     try:
-        _cases(call).assign(
-            submission, target, _actor(identity, submission), _row_version(call)
-        )
+        _cases(call).assign(submission, target, _actor(identity, submission), _row_version(call))
     except StaleSubmission:
         call.db.rollback()
         submission = _case(call, identity)
@@ -212,10 +217,15 @@ def reveal(call: Call) -> Response:
     viewing is recorded in the audit log first."""
     identity = require_clerk(call)
     submission = _case(call, identity)
-    definition = _definition(call, submission)
+    definition = definition_of(call, submission)
     if not _may_see_sensitive(identity, submission, definition):
-        return _case_page(call, identity, submission, status=403,
-                          error=Refused("not_your_role").reason(call.visitor.language))
+        return _case_page(
+            call,
+            identity,
+            submission,
+            status=403,
+            error=Refused("not_your_role").reason(call.visitor.language),
+        )
     paths = definition.sensitive_paths()
     _cases(call).sensitive_viewed(submission, _actor(identity, submission), paths)
     call.db.commit()
@@ -260,8 +270,6 @@ def _row_version(call: Call) -> int:
 
 
 def _find(call: Call, public_id: str, identity: ClerkIdentity) -> Submission | None:
-    from sqlalchemy import select  # noqa: PLC0415 -- the only query written here
-
     found = call.db.scalar(select(Submission).where(Submission.public_id == public_id))
     if found is None or found.department not in identity.departments:
         return None
@@ -280,11 +288,11 @@ def _case(call: Call, identity: ClerkIdentity) -> Submission:
     return found
 
 
-def _definition(call: Call, submission: Submission) -> Definition:
+def definition_of(call: Call, submission: Submission) -> Definition:
     return DefinitionStore(call.db).load(submission.definition_version_id).definition
 
 
-def _definitions_of(call: Call, department: str) -> dict[str, Definition]:
+def definitions_of(call: Call, department: str) -> dict[str, Definition]:
     return {
         loaded.definition.procedure: loaded.definition
         for loaded in call.services.procedures
@@ -327,7 +335,7 @@ def _due(call: Call, due_on: date) -> tuple[str, str]:
     return text, "soon" if due_on <= soon else ""
 
 
-def _filter(
+def queue_filter(
     call: Call, department: str, identity: ClerkIdentity, definition: Definition | None
 ) -> tuple[QueueFilter, Sort]:
     query = call.request.query_params
@@ -359,7 +367,7 @@ def _filter(
 def _queue_row(
     call: Call, case: Submission, emails: dict[str, str], wanted: QueueFilter
 ) -> work.QueueRow:
-    definition = _definition(call, case)
+    definition = definition_of(call, case)
     due_text, urgency = _due(call, case.due_on)
     value = None
     if wanted.field:
@@ -382,15 +390,26 @@ def _queue_row(
     )
 
 
-def _queue_page(  # noqa: PLR0913 -- the queue page's parts, each computed once
-    call: Call,
-    department: str,
-    definitions: dict[str, Definition],
-    wanted: QueueFilter,
-    sort: Sort,
-    rows: list[work.QueueRow],
-    page: Any,
-) -> work.QueuePage:
+@dataclass(frozen=True)
+class _Shown:
+    """A queue page's content, for its page object."""
+
+    department: str
+    definitions: dict[str, Definition]
+    wanted: QueueFilter
+    sort: Sort
+    rows: list[work.QueueRow]
+    next_cursor: str | None
+
+
+def _queue_page(call: Call, shown: _Shown) -> work.QueuePage:
+    department, definitions, wanted, sort = (
+        shown.department,
+        shown.definitions,
+        shown.wanted,
+        shown.sort,
+    )
+    rows = shown.rows
     language = call.visitor.language
     query = dict(call.request.query_params)
     definition = definitions.get(wanted.procedure or "")
@@ -409,7 +428,9 @@ def _queue_page(  # noqa: PLR0913 -- the queue page's parts, each computed once
         work.Option(UNASSIGNED, LocalizedText(ja="未割当", en="Nobody"), assignee == UNASSIGNED),
     ]
     sensitive = set(definition.sensitive_paths()) if definition else set()
-    field_options = [work.Option("", LocalizedText(ja="（指定なし）", en="(any)"), not wanted.field)]
+    field_options = [
+        work.Option("", LocalizedText(ja="（指定なし）", en="(any)"), not wanted.field)
+    ]
     if definition is not None:
         field_options += [
             work.Option(f.id, f.label, f.id == wanted.field)
@@ -428,8 +449,11 @@ def _queue_page(  # noqa: PLR0913 -- the queue page's parts, each computed once
         work.Option(f"step:{t.action}", t.label or LocalizedText(ja=t.action))
         for t in _steps_of(definitions.values())
     ]
-    next_url = _queue_url(department, **{**query, "after": page.next_cursor}) if page.next_cursor else None
-    first_url = _queue_url(department, **{k: v for k, v in query.items() if k != "after"}) if query.get("after") else None
+    unpaged = {k: v for k, v in query.items() if k != "after"}
+    next_url = None
+    if shown.next_cursor:
+        next_url = _queue_url(department, **{**unpaged, "after": shown.next_cursor})
+    first_url = _queue_url(department, **unpaged) if query.get("after") else None
     exports = []
     if definition is not None:
         base = {k: v for k, v in query.items() if k != "after"}
@@ -439,9 +463,10 @@ def _queue_page(  # noqa: PLR0913 -- the queue page's parts, each computed once
         ]
     notice = None
     if "done" in query:
+        done, skipped = query.get("done", "0"), query.get("skipped", "0")
         notice = LocalizedText(
-            ja=f"{query.get('done', '0')}件を処理しました（対象外 {query.get('skipped', '0')}件）。",
-            en=f"{query.get('done', '0')} done, {query.get('skipped', '0')} left as they were.",
+            ja=f"{done}件を処理しました（対象外 {skipped}件）。",
+            en=f"{done} done, {skipped} left as they were.",
         ).get(language)
     return work.QueuePage(
         department=department,
@@ -458,9 +483,7 @@ def _queue_page(  # noqa: PLR0913 -- the queue page's parts, each computed once
         bulk_actions=bulk_actions,
         due_before=wanted.due_before.isoformat() if wanted.due_before else "",
         value=wanted.value or "",
-        field_label=definition.field_at(wanted.field).label
-        if definition is not None and wanted.field and definition.field_at(wanted.field)
-        else None,
+        field_label=_field_label(definition, wanted.field),
         next_url=next_url,
         first_url=first_url,
         export_urls=exports,
@@ -468,11 +491,20 @@ def _queue_page(  # noqa: PLR0913 -- the queue page's parts, each computed once
     )
 
 
+def _field_label(definition: Definition | None, path: str | None) -> LocalizedText | None:
+    spec = definition.field_at(path) if definition is not None and path else None
+    return spec.label if spec is not None else None
+
+
 def _steps_of(definitions: Any) -> list[Transition]:
     seen: dict[str, Transition] = {}
     for definition in definitions:
         for transition in definition.workflow.transitions:
-            if transition.by and "applicant" not in transition.by and transition.comment != "required":
+            if (
+                transition.by
+                and "applicant" not in transition.by
+                and transition.comment != "required"
+            ):
                 seen.setdefault(transition.action, transition)
     return list(seen.values())
 
@@ -489,15 +521,13 @@ def _case_page(  # noqa: PLR0913 -- what the case page shows besides the case
     status: int = 200,
 ) -> Response:
     language = call.visitor.language
-    definition = _definition(call, submission)
+    definition = definition_of(call, submission)
     workflow = _workflow(call)
     cases = _cases(call)
     actor = _actor(identity, submission)
     steps = [_step_form(definition, t) for t in workflow.available(submission, actor)]
     answers = workflow.cipher.decrypt(submission.answers, definition.sensitive_paths())
     masked = not reveal
-    if masked:
-        answers = _masked(definition, answers)
     files = AttachmentService(call.db, call.services.files).for_submission(submission.id)
     messages = cases.messages(submission, internal=True)
     votes = cases.votes(submission)
@@ -528,7 +558,7 @@ def _case_page(  # noqa: PLR0913 -- what the case page shows besides the case
         colleagues=[
             work.Option(u.id, u.email, u.id == submission.assignee_user_id) for u in colleagues
         ],
-        sections=_sections(definition, answers, language),
+        sections=_sections(definition, answers, language, masked=masked),
         files=[
             FileLink(f.original_name, f"/console/cases/{submission.public_id}/files/{f.id}", f.size)
             for f in files
@@ -570,8 +600,6 @@ def _case_page(  # noqa: PLR0913 -- what the case page shows besides the case
 
 
 def workflow_events(call: Call, submission: Submission) -> list[Event]:
-    from engine.storage import events  # noqa: PLC0415 -- one use
-
     return events.for_submission(call.db, submission.id)
 
 
@@ -615,50 +643,18 @@ def _step_form(definition: Definition, transition: Transition) -> work.StepForm:
     )
 
 
-def _masked(definition: Definition, answers: dict[str, Any]) -> dict[str, Any]:
-    shown = dict(answers)
-    for spec in definition.fields():
-        if spec.sensitive and shown.get(spec.id) is not None:
-            shown[spec.id] = _Masked(spec.mask(shown[spec.id]))
-    return shown
-
-
-class _Masked(str):
-    """A masked answer: displayed as it is by any field type."""
-
-    __slots__ = ()
-
-
 def _sections(
-    definition: Definition, answers: dict[str, Any], language: str
+    definition: Definition, answers: dict[str, Any], language: str, *, masked: bool
 ) -> list[AnswerSection]:
-    from engine.answers import from_jsonable  # noqa: PLC0415 -- one use
-
-    masked = {k: v for k, v in answers.items() if isinstance(v, _Masked)}
-    revived = from_jsonable(definition, {k: v for k, v in answers.items() if k not in masked})
-    sections = screens.answer_sections(definition, revived, language, None)
-    if not masked:
-        return sections
-    return [
-        AnswerSection(
-            s.page_id,
-            s.title,
-            None,
-            [*s.rows, *((f.label, masked[f.id]) for f in _page_fields(definition, s.page_id) if f.id in masked)],
-        )
-        for s in sections
-    ]
-
-
-def _page_fields(definition: Definition, page_id: str) -> list[Any]:
-    return [f for p in definition.pages if p.id == page_id for f in p.fields]
+    revived = from_jsonable(definition, answers)
+    return screens.answer_sections(definition, revived, language, None, mask_sensitive=masked)
 
 
 def workflow_picture(call: Call) -> Response:
     require_clerk(call)
     procedure = call.params["procedure"]
     loaded = next(
-        (l for l in call.services.procedures if l.definition.procedure == procedure), None
+        (p for p in call.services.procedures if p.definition.procedure == procedure), None
     )
     if loaded is None:
         raise NotFound("no such procedure")
@@ -672,6 +668,3 @@ def workflow_picture(call: Call) -> Response:
         back_url="/console",
     )
     return respond(call, page)
-
-
-_ = timedelta  # noqa: F841

@@ -17,7 +17,7 @@ from auth.second_factor import AlreadyEnrolled
 from auth.texts import error_message
 from engine.text import LocalizedText
 from madoguchi.web.citizen import redirect
-from madoguchi.web.console_screens import ADMIN_URL, respond
+from madoguchi.web.console_screens import respond
 from madoguchi.web.endpoint import Call
 from madoguchi.web.errors import SeeOther
 from madoguchi.web.visitor import ensure_session, sessions
@@ -82,17 +82,6 @@ def clerk_service(call: Call) -> ClerkService:
     return ClerkService(
         call.db, services.mailer, services.settings.base_url, services.cipher, services.clock
     )
-
-
-def home(call: Call) -> Response:
-    # The console's start page until its work lists take its place (issue 4).
-    identity = require_clerk(call)
-    page = console_pages.ConsoleHome(
-        email=identity.user.email,
-        memberships=[(m.department, m.role) for m in identity.memberships],
-        admin_url=ADMIN_URL if identity.is_admin else None,
-    )
-    return respond(call, page)
 
 
 # Password ----------------------------------------------------------------------------------

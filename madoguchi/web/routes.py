@@ -7,7 +7,17 @@ from pathlib import Path
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from madoguchi.web import accounts, api, citizen, console_admin, console_auth, downloads, status
+from madoguchi.web import (
+    accounts,
+    api,
+    citizen,
+    console,
+    console_admin,
+    console_auth,
+    console_exports,
+    downloads,
+    status,
+)
 from madoguchi.web.endpoint import endpoint
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "renderers" / "static"
@@ -73,7 +83,56 @@ routes = [
         methods=GET,
         name="accounts.language",
     ),
-    Route("/console", endpoint(console_auth.home), methods=GET, name="console.home"),
+    Route("/console", endpoint(console.home), methods=GET, name="console.home"),
+    Route(
+        "/console/queues/{department}", endpoint(console.queue), methods=GET, name="console.queue"
+    ),
+    Route(
+        "/console/queues/{department}/bulk",
+        endpoint(console.bulk),
+        methods=POST,
+        name="console.bulk",
+    ),
+    Route(
+        "/console/queues/{department}/export.{format}",
+        endpoint(console_exports.export),
+        methods=GET,
+        name="console.export",
+    ),
+    Route("/console/cases/{public_id}", endpoint(console.case), methods=GET, name="console.case"),
+    Route(
+        "/console/cases/{public_id}/act", endpoint(console.act), methods=POST, name="console.act"
+    ),
+    Route(
+        "/console/cases/{public_id}/assign",
+        endpoint(console.assign),
+        methods=POST,
+        name="console.assign",
+    ),
+    Route(
+        "/console/cases/{public_id}/messages",
+        endpoint(console.message),
+        methods=POST,
+        name="console.message",
+    ),
+    Route(
+        "/console/cases/{public_id}/reveal",
+        endpoint(console.reveal),
+        methods=POST,
+        name="console.reveal",
+    ),
+    Route(
+        "/console/cases/{public_id}/files/{file}",
+        endpoint(console.case_file),
+        methods=GET,
+        name="console.case_file",
+    ),
+    Route(
+        "/console/workflows/{procedure}",
+        endpoint(console.workflow_picture),
+        methods=GET,
+        name="console.workflow",
+    ),
     Route(
         "/console/sign-in",
         endpoint(console_auth.sign_in_form),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -16,6 +16,7 @@ from engine.fields.group import GroupField
 from engine.storage.definitions import DefinitionStore
 from engine.storage.models import Submission
 from engine.text import LocalizedText
+from engine.workflow.clock import TOKYO
 from madoguchi.web.drafts import DRAFT_COOKIE_PREFIX, OpenDraft, page_url
 from madoguchi.web.endpoint import Call
 from renderers.html import pages
@@ -127,13 +128,19 @@ def _resume_notice(call: Call, opened: OpenDraft) -> str | None:
 
 
 def answer_sections(
-    definition: Definition, answers: dict[str, Any], language: str, change: str | None
+    definition: Definition,
+    answers: dict[str, Any],
+    language: str,
+    change: str | None,
+    *,
+    mask_sensitive: bool = False,
 ) -> list[pages.AnswerSection]:
+    """The answers page by page; ``mask_sensitive`` shows sensitive ones as their mask."""
     sections = []
     for page in definition.pages:
         rows: list[tuple[LocalizedText | str, str]] = []
         for spec in page.fields:
-            rows.extend(_rows(spec, answers.get(spec.id), language, None))
+            rows.extend(_rows(spec, answers.get(spec.id), language, None, mask_sensitive))
         if rows:
             url = f"{change}/pages/{page.id}" if change else None
             sections.append(pages.AnswerSection(page.id, page.title, url, rows))
@@ -141,7 +148,7 @@ def answer_sections(
 
 
 def _rows(
-    spec: Any, value: Any, language: str, item: LocalizedText | None
+    spec: Any, value: Any, language: str, item: LocalizedText | None, mask: bool
 ) -> list[tuple[Any, str]]:
     if value is None:
         return []
@@ -158,9 +165,10 @@ def _rows(
         for number, answers in enumerate(items, start=1):
             name = spec.item_name(number) if spec.repeat else item
             for child in spec.fields:
-                rows.extend(_rows(child, answers.get(child.id), language, name))
+                rows.extend(_rows(child, answers.get(child.id), language, name, mask))
         return rows
-    return [(label, spec.display(value, language))]
+    shown = spec.mask(value) if mask and spec.sensitive else spec.display(value, language)
+    return [(label, shown)]
 
 
 def check_answers(call: Call, opened: OpenDraft, result: ValidationResult) -> HTMLResponse:
@@ -194,8 +202,15 @@ def confirmation(call: Call, submission: Submission, access_code: str | None) ->
     return respond(call, page)
 
 
+def date_text(day: date, language: str) -> str:
+    if language == "ja":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {day:%B %Y}"
+
+
 def when_text(moment: datetime, language: str) -> str:
-    local = moment.astimezone()
+    # The office's time, whatever the server's zone.
+    local = moment.astimezone(TOKYO)
     if language == "ja":
         return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
     return f"{local.day} {local:%B %Y %H:%M}"

@@ -121,18 +121,6 @@ class SetPassword:
 
 
 @dataclass(frozen=True)
-class ConsoleHome:
-    """Where a signed-in clerk lands: what they hold."""
-
-    email: str
-    memberships: Sequence[tuple[str, str]]  # (department, role)
-    admin_url: str | None = None
-
-    template: ClassVar[str] = "console/home.html"
-    heading_text: ClassVar[str] = CONSOLE_NAME
-
-
-@dataclass(frozen=True)
 class ConsoleMessage:
     title: Text
     body: Text  # plain text; blank lines separate paragraphs
@@ -233,7 +221,6 @@ ConsolePage = (
     | Enrollment
     | RecoveryCodes
     | SetPassword
-    | ConsoleHome
     | ConsoleMessage
     | ClerkList
     | ClerkEdit
@@ -285,6 +272,8 @@ def _heading(page: ConsolePage, language: str, gettext: _Gettext) -> str:
 
 
 def _summary_errors(page: ConsolePage) -> list[SummaryError]:
+    if isinstance(page, CasePage):
+        return [SummaryError(page.error, None)] if page.error else []
     errors: Mapping[str, str] = getattr(page, "errors", {})
     inputs: tuple[str, ...] = getattr(page, "inputs", ("",))
     return [

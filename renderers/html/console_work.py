@@ -9,7 +9,7 @@ clerk may see and do; these pages only show it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar, NamedTuple
 
 from markupsafe import Markup
@@ -156,7 +156,6 @@ class CasePage:
     comment_value: str = ""
     claimed_by_me: bool = False
     applicant_reachable: bool = True  # False: an anonymous applicant gets no mail
-    errors: dict[str, str] = field(default_factory=dict)
 
     template: ClassVar[str] = "console/case.html"
     heading_text: ClassVar[str] = N_("Case %(reference)s")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+from markupsafe import Markup
 
 from engine.text import LocalizedText
 from renderers.html.console_pages import (
@@ -10,7 +13,6 @@ from renderers.html.console_pages import (
     ClerkList,
     ClerkRow,
     ConsoleChrome,
-    ConsoleHome,
     ConsoleMessage,
     ConsolePage,
     ConsoleSignIn,
@@ -21,6 +23,20 @@ from renderers.html.console_pages import (
     SetPassword,
     render,
 )
+from renderers.html.console_work import (
+    CasePage,
+    ConsoleWork,
+    HistoryRow,
+    MessageRow,
+    Option,
+    QueueLink,
+    QueuePage,
+    QueueRow,
+    StepForm,
+    VoteRow,
+    WorkflowPicture,
+)
+from renderers.html.pages import AnswerSection, FileLink
 from tests.renderers.checks import check_page
 from tests.renderers.conftest import CSRF, LANGUAGES
 from tests.renderers.html_tree import Element
@@ -44,6 +60,71 @@ ROW = ClerkRow(
 )
 
 
+SVG = '<svg role="img" aria-labelledby="t"><title id="t">x</title></svg>'
+TITLE = LocalizedText(ja="保育所等の利用申込み", en="Childcare")
+OPTION = Option("x", LocalizedText(ja="選択肢", en="Choice"), True)
+QUEUE = QueuePage(
+    department="kodomo-katei",
+    rows=[
+        QueueRow(
+            "p1",
+            "MD-ABC-DEF-GHJ",
+            "/console/cases/p1",
+            TITLE,
+            TITLE,
+            "2026年11月26日",
+            "2026年12月24日",
+            "overdue",
+            SCRIPT,
+            SCRIPT,
+        ),
+        QueueRow(
+            "p2", "MD-ABC-DEF-GHK", "/console/cases/p2", TITLE, TITLE, "2026年11月26日", "", "", ""
+        ),
+    ],
+    url="/console/queues/kodomo-katei",
+    bulk_url="/console/queues/kodomo-katei/bulk",
+    csrf_token=CSRF,
+    procedures=[OPTION],
+    states=[OPTION],
+    assignees=[OPTION],
+    fields=[OPTION],
+    sorts=[OPTION],
+    bulk_actions=[OPTION],
+    field_label=TITLE,
+    next_url="/console/queues/kodomo-katei?after=x",
+    export_urls=[("CSV", "/x.csv")],
+)
+CASE = CasePage(
+    reference="MD-ABC-DEF-GHJ",
+    procedure_title=TITLE,
+    state_label=TITLE,
+    submitted_text="2026年11月26日",
+    due_text="2026年12月24日",
+    urgency="soon",
+    assignee=SCRIPT,
+    row_version=3,
+    csrf_token=CSRF,
+    act_url="/console/cases/p1/act",
+    assign_url="/console/cases/p1/assign",
+    message_url="/console/cases/p1/messages",
+    steps=[
+        StepForm("request_correction", TITLE, "required", False, [OPTION]),
+        StepForm("pass_inspection", TITLE, "optional", True, []),
+    ],
+    colleagues=[OPTION],
+    sections=[AnswerSection("p", TITLE, None, [(TITLE, SCRIPT)])],
+    files=[FileLink(SCRIPT, "/f", 1200)],
+    history=[HistoryRow("2026年11月26日", SCRIPT, "state_changed", TITLE, TITLE, SCRIPT)],
+    votes=[VoteRow("2026年11月26日", "fire_inspector", SCRIPT, "approve", SCRIPT)],
+    messages=[MessageRow("2026年11月26日", SCRIPT, "note", SCRIPT)],
+    queue_url="/console/queues/kodomo-katei",
+    workflow_url="/w",
+    reveal_url="/console/cases/p1/reveal",
+    notice="保存しました。",
+)
+
+
 def every_page() -> dict[str, ConsolePage]:
     return {
         "sign-in": ConsoleSignIn(CSRF),
@@ -57,8 +138,22 @@ def every_page() -> dict[str, ConsolePage]:
         "set-password-errors": SetPassword(
             CSRF, "/console/set-password?token=t", "a@city.example.jp", {"password": "短い"}
         ),
-        "home": ConsoleHome("suzuki@city.example.jp", [("kodomo-katei", "clerk")], "/admin"),
-        "home-nothing-held": ConsoleHome("suzuki@city.example.jp", []),
+        "home": ConsoleWork(
+            "suzuki@city.example.jp",
+            [QueueLink("kodomo-katei", TITLE, "/console/queues/kodomo-katei", "/w")],
+            [("kodomo-katei", "clerk")],
+            "/admin",
+        ),
+        "home-nothing-held": ConsoleWork("suzuki@city.example.jp", [], []),
+        "queue": QUEUE,
+        "queue-empty": replace(QUEUE, rows=[], next_url=None),
+        "case": CASE,
+        "case-errors": replace(
+            CASE, error="この申請はほかの職員の操作で更新されました。", steps=[]
+        ),
+        "workflow": WorkflowPicture(
+            TITLE, Markup('<svg role="img"><title>x</title></svg>'), "stateDiagram-v2", "/console"
+        ),
         "message": ConsoleMessage(LocalizedText(ja="完了", en="Done"), "本文", "/console", "戻る"),
         "clerks": ClerkList([ROW, ROW._replace(disabled=True, email=SCRIPT)], OPTIONS, CSRF),
         "clerks-empty": ClerkList([], [], CSRF),
