@@ -6,7 +6,8 @@ holds roles in departments (``Membership``), both named in the definitions; an a
 (``User.is_admin``) manages the clerks. Signing in takes the password (``sign_in``), then a
 TOTP code or a recovery code (``verify_second_factor``); a clerk without a second factor
 enrols one first (``begin_enrollment``, ``confirm_enrollment``). Both steps are throttled,
-apart from citizens' sign-ins, and every outcome goes through ``log_clerk_event``.
+apart from citizens' sign-ins, and every outcome goes through ``_record``: the audit log
+and a log line.
 
 Every public method is one unit of work and commits; mails are sent after the commit.
 """
@@ -35,6 +36,7 @@ from auth.sessions import end_sessions
 from auth.texts import compose
 from auth.throttle import LoginThrottle, email_key
 from engine.definitions.types import Identifier, Slug
+from engine.storage import events
 from engine.storage.models import utcnow
 from engine.text import LANGUAGES
 
@@ -46,15 +48,6 @@ SET_PASSWORD = "set_password"  # noqa: S105 -- a token purpose
 
 _DEPARTMENT = TypeAdapter(Slug)
 _ROLE = TypeAdapter(Identifier)
-
-
-def log_clerk_event(event: str, **fields: str | int | None) -> None:
-    """One structured log line per sign-in outcome and per change an admin makes.
-
-    The one place these events pass: the audit log (issue 4) is to record them here too.
-    ``fields`` name users by id (``user``, ``by``) and never carry passwords or codes.
-    """
-    log.info("clerk %s", event, extra={"fields": {"event": event, **fields}})
 
 
 class ClerkOverview(NamedTuple):
@@ -137,7 +130,7 @@ class ClerkService:
         self.db.add_all(Membership(user_id=user.id, department=d, role=r) for d, r in pairs)
         token = None if password is not None else self._issue_link(user)
         self.db.commit()
-        log_clerk_event("clerk_added", user=user.id, by=by.id if by else None, admin=int(admin))
+        self._record("clerk_added", user=user.id, by=by.id if by else None, admin=int(admin))
         if token is not None:
             self._mail_link(user, token)
         return user
@@ -216,7 +209,7 @@ class ClerkService:
         self.db.add_all(Membership(user_id=user.id, department=d, role=r) for d, r in pairs)
         self.db.commit()
         held = ",".join(f"{d}:{r}" for d, r in pairs)
-        log_clerk_event("memberships_set", user=user.id, by=_id(by), memberships=held)
+        self._record("memberships_set", user=user.id, by=_id(by), memberships=held)
 
     def set_admin(self, user: User, admin: bool, *, by: User | None = None) -> None:
         """Make ``user`` an admin or not. An admin cannot drop their own rights
@@ -226,7 +219,7 @@ class ClerkService:
         if user.is_admin != admin:
             user.is_admin = admin
             self.db.commit()
-            log_clerk_event("admin_set", user=user.id, by=_id(by), admin=int(admin))
+            self._record("admin_set", user=user.id, by=_id(by), admin=int(admin))
 
     def disable(self, user: User, *, by: User | None = None) -> None:
         """Deactivate ``user``: signed out everywhere, and refused at sign-in. The account
@@ -237,18 +230,18 @@ class ClerkService:
             user.disabled_at = self.clock()
         end_sessions(self.db, user)
         self.db.commit()
-        log_clerk_event("clerk_disabled", user=user.id, by=_id(by))
+        self._record("clerk_disabled", user=user.id, by=_id(by))
 
     def enable(self, user: User, *, by: User | None = None) -> None:
         user.disabled_at = None
         self.db.commit()
-        log_clerk_event("clerk_enabled", user=user.id, by=_id(by))
+        self._record("clerk_enabled", user=user.id, by=_id(by))
 
     def send_set_password_link(self, user: User, *, by: User | None = None) -> None:
         """Mail ``user`` a new set-password link (earlier ones stop working)."""
         token = self._issue_link(user)
         self.db.commit()
-        log_clerk_event("set_password_link_sent", user=user.id, by=_id(by))
+        self._record("set_password_link_sent", user=user.id, by=_id(by))
         self._mail_link(user, token)
 
     def check_set_password_token(self, token: str) -> User:
@@ -270,7 +263,7 @@ class ClerkService:
         end_sessions(self.db, user)
         self.passwords.forgive(user.email)
         self.db.commit()
-        log_clerk_event("password_set", user=user.id)
+        self._record("password_set", user=user.id)
         return user
 
     # Sign-in ------------------------------------------------------------------------------
@@ -286,12 +279,12 @@ class ClerkService:
             user = accounts.sign_in(email, password, ip, kind="clerk")
         except SignInRefused as refused:
             event = "password_throttled" if refused.retry_after else "password_refused"
-            log_clerk_event(event, email_key=email_key(email, "console"), ip=ip)
+            self._record(event, email_key=email_key(email, "console"), ip=ip)
             raise
         if user.disabled_at is not None:
-            log_clerk_event("disabled_refused", user=user.id, ip=ip)
+            self._record("disabled_refused", user=user.id, ip=ip)
             raise SignInRefused
-        log_clerk_event("password_accepted", user=user.id, ip=ip)
+        self._record("password_accepted", user=user.id, ip=ip)
         return user
 
     def enrolled(self, user: User) -> bool:
@@ -336,15 +329,27 @@ class ClerkService:
         self.factors.reset(user)
         end_sessions(self.db, user)
         self.db.commit()
-        log_clerk_event("second_factor_reset", user=user.id, by=_id(by))
+        self._record("second_factor_reset", user=user.id, by=_id(by))
 
     # --------------------------------------------------------------------------------------
+
+    def _record(self, event: str, **fields: str | int | None) -> None:
+        """Every sign-in outcome and every change an admin makes: an entry in the audit
+        log (its own transaction) and a structured log line. ``fields`` name users by id
+        (``user``, ``by``) and never carry passwords or codes."""
+        known = {key: value for key, value in fields.items() if value is not None}
+        actor = str(known.get("by") or known.get("user") or "anonymous")
+        events.append(
+            self.db, f"clerk.{event}", submission_id=None, actor=actor, data=known, at=self.clock()
+        )
+        self.db.commit()
+        log.info("clerk %s", event, extra={"fields": {"event": event, **fields}})
 
     def _check_code_throttle(self, user: User, ip: str | None) -> None:
         # Counted per account id (not email): the key for "this clerk's codes".
         retry_after = self.codes.check(user.id, ip)
         if retry_after is not None:
-            log_clerk_event("second_factor_throttled", user=user.id, ip=ip)
+            self._record("second_factor_throttled", user=user.id, ip=ip)
             raise SignInRefused(retry_after)
 
     def _record_code(
@@ -352,7 +357,7 @@ class ClerkService:
     ) -> None:
         self.codes.record(user.id, ip, succeeded=succeeded)
         self.db.commit()  # also on failure: the throttle must see it
-        log_clerk_event(event, user=user.id, ip=ip, **fields)
+        self._record(event, user=user.id, ip=ip, **fields)
 
     def _issue_link(self, user: User) -> str:
         return tokens.issue(self.db, user, SET_PASSWORD, self.set_password_ttl, now=self.clock())

@@ -14,7 +14,7 @@ from engine.definitions.models import Definition
 from engine.definitions.problems import DefinitionError, Problem
 from engine.definitions.schema import language_schema
 from engine.text import LANGUAGES
-from madoguchi import users_cli
+from madoguchi import ops_cli, users_cli
 
 DEFAULT_FORMS = Path("forms")
 
@@ -76,8 +76,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--forms", type=Path, help="folder of definitions (default forms/)")
     serve.add_argument("--data", type=Path, help="folder for the database and uploads (data/)")
     serve.add_argument("--database-url", help="sqlite:///path or postgresql://... (default SQLite)")
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not run the worker in this process (run `madoguchi worker` separately)",
+    )
     serve.set_defaults(run=_serve)
     users_cli.register(commands)
+    ops_cli.register(commands)
     return parser
 
 
@@ -172,6 +178,10 @@ def _serve(arguments: argparse.Namespace) -> int:
         print("madoguchi: not started: fix the definitions above", file=sys.stderr)
         return 1
     logs.configure()
+    if not arguments.no_worker:
+        from madoguchi.worker import start_in_background  # noqa: PLC0415
+
+        start_in_background(app.state.services)
     print(f"Madoguchi on http://{settings.host}:{settings.port}/", file=sys.stderr)
     # Our own access log (madoguchi.web.middleware) leaves query strings out: links
     # carry tokens (resume, verify, reset). uvicorn's would log them.

@@ -40,14 +40,14 @@ def register(commands: Any) -> None:  # argparse's subparsers action has no publ
         help="read the password from standard input instead of mailing a set-password link",
     )
     add.add_argument("--language", choices=["ja", "en"], default="ja", help="of the mails")
-    _deployment_options(add)
+    deployment_options(add)
     add.set_defaults(run=_add)
     listing = actions.add_parser("list", help="list clerks, their status and memberships")
-    _deployment_options(listing)
+    deployment_options(listing)
     listing.set_defaults(run=_list)
 
 
-def _deployment_options(parser: argparse.ArgumentParser) -> None:
+def deployment_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--forms", type=Path, help="folder of definitions (default forms/)")
     parser.add_argument("--data", type=Path, help="folder for the database and keys (data/)")
     parser.add_argument("--database-url", help="sqlite:///path or postgresql://...")
@@ -60,7 +60,7 @@ def _add(arguments: argparse.Namespace) -> int:
     pairs = _pairs(arguments.department, arguments.role)
     if pairs is None:
         return _fail("give --role and --department in pairs: one department for each role")
-    settings = _settings(arguments)
+    settings = settings_from(arguments)
     offered = _offered(settings)
     if offered is None:
         return 1
@@ -93,7 +93,7 @@ def _add(arguments: argparse.Namespace) -> int:
 
 
 def _list(arguments: argparse.Namespace) -> int:
-    with _clerks(_settings(arguments)) as clerks:
+    with _clerks(settings_from(arguments)) as clerks:
         for row in clerks.overview():
             user = row.user
             if user.disabled_at is not None:
@@ -115,7 +115,7 @@ def _pairs(departments: list[str], roles: list[str]) -> list[tuple[str, str]] | 
     return list(zip(departments, roles, strict=True))
 
 
-def _settings(arguments: argparse.Namespace) -> Settings:
+def settings_from(arguments: argparse.Namespace) -> Settings:
     from madoguchi.config import Settings  # noqa: PLC0415
 
     given = {
