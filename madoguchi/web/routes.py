@@ -10,6 +10,7 @@ from starlette.staticfiles import StaticFiles
 from madoguchi.web import (
     accounts,
     api,
+    applicant,
     citizen,
     console,
     console_admin,
@@ -62,6 +63,30 @@ routes = [
         endpoint(downloads.application_file),
         methods=GET,
         name="status.file",
+    ),
+    Route(
+        "/applications/{public_id}/act",
+        endpoint(applicant.act),
+        methods=POST,
+        name="applicant.act",
+    ),
+    Route(
+        "/applications/{public_id}/messages",
+        endpoint(applicant.message),
+        methods=POST,
+        name="applicant.message",
+    ),
+    Route(
+        "/applications/{public_id}/correct",
+        endpoint(applicant.correct_form),
+        methods=GET,
+        name="applicant.correct_form",
+    ),
+    Route(
+        "/applications/{public_id}/correct",
+        endpoint(applicant.correct),
+        methods=POST,
+        name="applicant.correct",
     ),
     Route("/status", endpoint(status.lookup_form), methods=GET, name="status.lookup_form"),
     Route("/status", endpoint(status.lookup), methods=POST, name="status.lookup"),

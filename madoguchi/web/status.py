@@ -110,6 +110,15 @@ def _lookup_again(call: Call, reference: str, problem: str, status: int) -> Resp
 
 
 def _detail(call: Call, submission: Submission) -> Response:
+    return detail(call, submission)
+
+
+def detail(
+    call: Call, submission: Submission, *, error: str | None = None, status: int = 200
+) -> Response:
+    """The application's status page (with ``error`` on top after a refused step)."""
+    from madoguchi.web.applicant import detail_parts  # noqa: PLC0415 -- it imports us
+
     language = call.visitor.language
     definition = DefinitionStore(call.db).load(submission.definition_version_id).definition
     state = definition.workflow.states[submission.state]
@@ -120,6 +129,7 @@ def _detail(call: Call, submission: Submission) -> Response:
             _event_text(definition, event.kind, event.data),
         )
         for event in _service(call).events_of(submission)
+        if event.kind in APPLICANT_SEES
     ]
     page = pages.StatusDetail(
         procedure=definition,
@@ -129,8 +139,10 @@ def _detail(call: Call, submission: Submission) -> Response:
         sections=screens.answer_sections(definition, answers, language, change=None),
         state_description=state.description,
         files=_file_links(call, submission),
+        error=error,
+        **detail_parts(call, submission, definition),
     )
-    return screens.respond(call, page)
+    return screens.respond(call, page, status=status)
 
 
 def _file_links(call: Call, submission: Submission) -> list[pages.FileLink]:
@@ -141,14 +153,25 @@ def _file_links(call: Call, submission: Submission) -> list[pages.FileLink]:
     return [pages.FileLink(f.original_name, f"{base}/{f.id}", f.size) for f in files]
 
 
+# The audit entries an applicant's history shows; the office's own (votes, assignment,
+# notes, views of masked answers) stay inside.
+APPLICANT_SEES = frozenset({"submitted", "state_changed", "answers_changed"})
+
+
 def _event_text(definition: Definition, kind: str, data: dict[str, Any]) -> LocalizedText:
     if kind == "submitted":
         return LocalizedText(ja="申請を受け付けました", en="Application received")
-    if kind == "state_changed":
-        state = definition.workflow.states.get(str(data.get("to")))
-        if state is not None:
-            return state.label
-    return LocalizedText(ja=kind, en=kind)
+    if kind == "answers_changed":
+        return LocalizedText(ja="申請内容を補正しました", en="You corrected your answers")
+    state = definition.workflow.states.get(str(data.get("to")))
+    if state is None:
+        return LocalizedText(ja=kind, en=kind)
+    comment = str(data.get("comment") or "")
+    if not comment:
+        return state.label
+    return LocalizedText(
+        ja=f"{state.label.ja}（{comment}）", en=f"{state.label.get('en')} ({comment})"
+    )
 
 
 def drafts(call: Call) -> Response:

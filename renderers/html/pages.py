@@ -216,10 +216,27 @@ class HistoryEntry(NamedTuple):
     text: Text
 
 
+class StaffMessage(NamedTuple):
+    """A message between the applicant and the office; ``from_staff`` says who wrote it."""
+
+    when_text: str
+    from_staff: bool
+    body: str
+
+
+class ApplicantStep(NamedTuple):
+    """A step the applicant may take (withdraw, send the corrected application...)."""
+
+    action: str
+    label: Text
+
+
 @dataclass(frozen=True)
 class StatusDetail:
     """One application: its state, what happened (oldest first) and the answers given.
-    ``edit_url`` links to correcting the answers when the state allows it."""
+    ``edit_url`` links to correcting the answers when the state allows it. Step buttons
+    post ``action`` and ``row_version`` to ``act_url``; the reply form posts ``body`` to
+    ``message_url`` (both only for a signed-in applicant: None otherwise)."""
 
     procedure: Definition
     reference: str
@@ -229,6 +246,14 @@ class StatusDetail:
     state_description: Text | None = None
     edit_url: str | None = None
     files: Sequence[FileLink] = ()
+    messages: Sequence[StaffMessage] = ()
+    steps: Sequence[ApplicantStep] = ()
+    act_url: str | None = None
+    message_url: str | None = None
+    row_version: int = 0
+    csrf_token: str = ""
+    notice: str | None = None
+    error: str | None = None
 
     template: ClassVar[str] = "status_detail.html"
     heading_text: ClassVar[str] = N_("Application %(reference)s")
@@ -418,6 +443,8 @@ def summary_errors(page: Page, language: str) -> list[SummaryError]:
         return [SummaryError(e.message.get(language), view.target_for(e.path)) for e in page.errors]
     if isinstance(page, StatusLookup):
         return [SummaryError(text, "reference") for text in page.errors]
+    if isinstance(page, StatusDetail):
+        return [SummaryError(page.error, None)] if page.error else []
     if isinstance(page, AccountPage):
         inputs = page.inputs
         return [

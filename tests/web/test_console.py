@@ -275,3 +275,97 @@ def test_the_workflow_picture(services: Services) -> None:
     drawing = page.text.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert "<script" not in drawing
     assert "申請者" in drawing or "受付" in drawing
+
+
+def applicant_step(page: str, action: str) -> dict[str, str]:
+    return {"csrf_token": csrf_of(page), "action": action, "row_version": version_of(page)}
+
+
+def test_a_full_correction_round_through_both_sides(
+    services: Services, submitted: tuple[TestClient, str]
+) -> None:
+    citizen, reference = submitted
+    staff = clerk(services, "clerk")
+    url = case_url(staff, reference)
+    step(staff, url, "start_review")
+    step(staff, url, "request_correction", comment="電話番号をご確認ください", fields="phone")
+    listing = citizen.get("/applications").text
+    detail_url = next(
+        u
+        for u in re.findall(r'href="(/applications/[A-Za-z0-9_-]+)"', listing)
+        if reference in citizen.get(u).text
+    )
+    detail = citizen.get(detail_url).text
+    assert "電話番号をご確認ください" in detail
+    form = citizen.get(f"{detail_url}/correct")
+    assert form.status_code == 200
+    assert 'name="phone"' in form.text
+    assert 'name="reason"' not in form.text  # only what the clerk asked for
+    saved = citizen.post(
+        f"{detail_url}/correct",
+        data={
+            "csrf_token": csrf_of(form.text),
+            "phone": "090-1111-2222",
+            "reason": "seeking",  # forged: not a field of this form, ignored
+            "action": "continue",
+        },
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    detail = citizen.get(saved.headers["location"]).text
+    assert "090-1111-2222" in detail
+    resubmitted = citizen.post(
+        f"{detail_url}/act",
+        data={
+            "csrf_token": csrf_of(detail),
+            "action": "resubmit",
+            "row_version": version_of(detail),
+        },
+        follow_redirects=False,
+    )
+    assert resubmitted.status_code == 303
+    case_page = staff.client.get(url).text
+    assert "審査中" in case_page
+    assert "090-1111-2222" in case_page  # the diff in the history, and the answers
+    # The citizen cannot take a clerk's step, even by forging the form.
+    detail = citizen.get(detail_url).text
+    forged = citizen.post(
+        f"{detail_url}/act",
+        data={
+            "csrf_token": csrf_of(detail),
+            "action": "recommend",
+            "row_version": version_of(detail),
+        },
+    )
+    assert forged.status_code == 403
+    assert "審査中" in staff.client.get(url).text
+
+
+def test_the_applicant_and_the_office_write_to_each_other(
+    services: Services, submitted: tuple[TestClient, str]
+) -> None:
+    citizen, reference = submitted
+    staff = clerk(services, "clerk")
+    url = case_url(staff, reference)
+    page = staff.client.get(url).text
+    staff.client.post(
+        f"{url}/messages",
+        data={"csrf_token": csrf_of(page), "kind": "to_applicant", "body": "原本をお持ちください"},
+    )
+    staff.client.post(
+        f"{url}/messages",
+        data={"csrf_token": csrf_of(page), "kind": "note", "body": "内部だけのメモ"},
+    )
+    listing = citizen.get("/applications").text
+    detail_url = next(
+        u
+        for u in re.findall(r'href="(/applications/[A-Za-z0-9_-]+)"', listing)
+        if reference in citizen.get(u).text
+    )
+    detail = citizen.get(detail_url).text
+    assert "原本をお持ちください" in detail
+    assert "内部だけのメモ" not in detail
+    citizen.post(
+        f"{detail_url}/messages", data={"csrf_token": csrf_of(detail), "body": "承知しました"}
+    )
+    assert "承知しました" in staff.client.get(url).text

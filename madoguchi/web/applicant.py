@@ -1,0 +1,273 @@
+"""What a signed-in applicant does on their application after submitting: the steps the
+workflow gives them (withdraw, send the corrected application...), messages to the office,
+and correcting the answers the state allows (補正), validated with the application's own
+definition version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.responses import JSONResponse, Response
+
+from engine.answers import unflatten, validate_answers
+from engine.answers.items import add_item, remove_item
+from engine.definitions.models import Definition, Page
+from engine.fields.files import FileField
+from engine.storage.definitions import DefinitionStore
+from engine.storage.errors import StaleSubmission
+from engine.storage.models import Submission
+from engine.storage.submissions import SubmissionService
+from engine.text import LocalizedText
+from engine.workflow.cases import CaseService, editable_fields
+from engine.workflow.rules import Actor, Refused
+from engine.workflow.service import WorkflowService
+from madoguchi.web import screens
+from madoguchi.web.citizen import redirect
+from madoguchi.web.endpoint import CSRF_FIELD, Call
+from madoguchi.web.visitor import choose_language
+from renderers.html import build_page_view, pages
+
+ACTION = "action"
+CORRECTION_TITLE = LocalizedText(ja="申請内容の補正", en="Correct your application")
+NOTICES = {
+    "moved": LocalizedText(ja="手続を進めました。", en="Done."),
+    "sent": LocalizedText(ja="メッセージを送りました。", en="Your message has been sent."),
+    "corrected": LocalizedText(
+        ja="補正した内容を保存しました。よろしければ「修正して再提出する」を押してください。",
+        en="Your corrections are saved. When you are ready, send the corrected application.",
+    ),
+}
+STALE = LocalizedText(
+    ja="この申請は担当者の操作で更新されました。内容を確認してから、もう一度お試しください。",
+    en="This application changed in the meantime. Check it, then try again.",
+)
+
+
+def act(call: Call) -> Response:
+    submission, user_id = _own(call)
+    actor = Actor(kind="applicant", user_id=user_id)
+    try:
+        _workflow(call).act(
+            submission,
+            call.field(ACTION),
+            actor,
+            expected_row_version=_row_version(call),
+            comment=None,
+        )
+    except Refused as refusal:
+        call.db.rollback()
+        return _detail_again(call, refusal.reason(call.visitor.language), refusal.status)
+    except StaleSubmission:
+        call.db.rollback()
+        return _detail_again(call, STALE.get(call.visitor.language), 409)
+    call.db.commit()
+    return redirect(f"/applications/{submission.public_id}?done=moved")
+
+
+def message(call: Call) -> Response:
+    submission, user_id = _own(call)
+    actor = Actor(kind="applicant", user_id=user_id)
+    try:
+        CaseService(call.db, call.services.cipher, clock=call.services.clock).post(
+            submission, "from_applicant", actor, call.field("body")
+        )
+    except ValueError:
+        error = LocalizedText(
+            ja="メッセージを1～4000文字で入力してください。",
+            en="Write a message of 1 to 4000 characters.",
+        )
+        return _detail_again(call, error.get(call.visitor.language), 422)
+    call.db.commit()
+    return redirect(f"/applications/{submission.public_id}?done=sent")
+
+
+def correct_form(call: Call) -> Response:
+    submission, _ = _own(call)
+    definition = _definition(call, submission)
+    page = _correction_page(definition, submission)
+    if page is None:
+        return redirect(f"/applications/{submission.public_id}")
+    raw = _current(call, submission, definition)
+    return _form(call, _Correction(submission, definition, page), raw, [])
+
+
+def correct(call: Call) -> Response:
+    submission, user_id = _own(call)
+    definition = _definition(call, submission)
+    page = _correction_page(definition, submission)
+    if page is None:
+        return redirect(f"/applications/{submission.public_id}")
+    opened = _Correction(submission, definition, page)
+    current = _current(call, submission, definition)
+    posted = _posted(call, page)
+    raw = {**current, **posted}
+    today = call.services.today()
+    if call.request.query_params.get("preview") == "visibility":
+        result = validate_answers(definition, raw, today=today)
+        return JSONResponse({"visible": sorted(result.visible)})
+    action = call.field(ACTION) or "continue"
+    if action.startswith("language:"):
+        choose_language(call.visitor, call.db, action.removeprefix("language:"))
+        return _form(call, opened, raw, [])
+    if action.startswith(("add:", "remove:")):
+        changed = (add_item if action.startswith("add:") else remove_item)(
+            posted, action.partition(":")[2]
+        )
+        return _form(call, opened, {**current, **changed}, [])
+    result = validate_answers(definition, raw, today=today)
+    if not result.ok:
+        return _form(
+            call, _Correction(submission, definition, page), raw, list(result.errors), status=422
+        )
+    try:
+        CaseService(call.db, call.services.cipher, clock=call.services.clock).amend(
+            submission,
+            result.answers,
+            Actor(kind="applicant", user_id=user_id),
+            submission.row_version,
+        )
+    except (Refused, StaleSubmission):
+        call.db.rollback()
+        return _detail_again(call, STALE.get(call.visitor.language), 409)
+    call.db.commit()
+    return redirect(f"/applications/{submission.public_id}?done=corrected")
+
+
+# The status page's extra parts, for status._detail ------------------------------------------
+
+
+def detail_parts(call: Call, submission: Submission, definition: Definition) -> dict[str, Any]:
+    """What the status page shows and offers besides the answers: messages, the steps the
+    applicant may take, the correction link. Offers need an account (a signed-in owner)."""
+    language = call.visitor.language
+    cases = CaseService(call.db, call.services.cipher)
+    messages = [
+        pages.StaffMessage(
+            screens.when_text(m.created_at, language), m.kind == "to_applicant", m.body
+        )
+        for m in cases.messages(submission, internal=False)
+    ]
+    notice = NOTICES.get(call.request.query_params.get("done", ""))
+    parts: dict[str, Any] = {
+        "messages": messages,
+        "notice": notice.get(language) if notice else None,
+    }
+    user_id = call.visitor.user_id
+    if user_id is None or submission.applicant_user_id != user_id:
+        return parts
+    actor = Actor(kind="applicant", user_id=user_id)
+    steps = [
+        pages.ApplicantStep(t.action, t.label or LocalizedText(ja=t.action))
+        for t in _workflow(call).available(submission, actor)
+    ]
+    base = f"/applications/{submission.public_id}"
+    editable = _correction_page(definition, submission) is not None
+    return parts | {
+        "steps": steps,
+        "act_url": f"{base}/act",
+        "message_url": f"{base}/messages",
+        "row_version": submission.row_version,
+        "csrf_token": call.visitor.csrf_token or "",
+        "edit_url": f"{base}/correct" if editable else None,
+    }
+
+
+# Helpers ----------------------------------------------------------------------------------
+
+
+def _own(call: Call) -> tuple[Submission, str]:
+    user_id = call.visitor.user_id
+    if user_id is None:
+        from madoguchi.web.errors import SeeOther  # noqa: PLC0415 -- the one redirect here
+
+        raise SeeOther(f"/sign-in?next=/applications/{call.params['public_id']}")
+    submission = SubmissionService(call.db, call.services.cipher).get_for_user(
+        call.params["public_id"], user_id
+    )
+    return submission, user_id
+
+
+def _workflow(call: Call) -> WorkflowService:
+    services = call.services
+    return WorkflowService(call.db, services.cipher, services.calendar, clock=services.clock)
+
+
+def _definition(call: Call, submission: Submission) -> Definition:
+    return DefinitionStore(call.db).load(submission.definition_version_id).definition
+
+
+def _row_version(call: Call) -> int:
+    try:
+        return int(call.field("row_version"))
+    except ValueError:
+        return -1
+
+
+def _current(call: Call, submission: Submission, definition: Definition) -> dict[str, Any]:
+    return call.services.cipher.decrypt(submission.answers, definition.sensitive_paths())
+
+
+def _correction_page(definition: Definition, submission: Submission) -> Page | None:
+    """The fields the applicant may correct now, as one form page (files are corrected by
+    writing to the office, for now); None if there are none."""
+    editable = editable_fields(definition, submission)
+    fields = [f for f in definition.fields() if f.id in editable and not isinstance(f, FileField)]
+    if not fields:
+        return None
+    return Page.model_construct(id="correction", title=CORRECTION_TITLE, fields=fields)
+
+
+def _posted(call: Call, page: Page) -> dict[str, Any]:
+    assert call.form is not None  # noqa: S101 -- endpoint() parses the form of every POST
+    pairs = [
+        (name, value)
+        for name, value in call.form.multi_items()
+        if isinstance(value, str) and name not in (CSRF_FIELD, ACTION)
+    ]
+    nested = unflatten(pairs)
+    own = {spec.id for spec in page.fields}
+    answers = {key: value for key, value in nested.items() if key in own}
+    for spec in page.fields:  # unticked boxes send nothing
+        if spec.id not in answers and spec.type_name in ("choices", "declaration"):
+            answers[spec.id] = [] if spec.type_name == "choices" else ""
+    return answers
+
+
+@dataclass(frozen=True)
+class _Correction:
+    submission: Submission
+    definition: Definition
+    page: Page
+
+
+def _form(
+    call: Call,
+    opened: _Correction,
+    raw: dict[str, Any],
+    errors: list[Any],
+    *,
+    status: int = 200,
+) -> Response:
+    submission, definition, page = opened.submission, opened.definition, opened.page
+    mine = [e for e in errors if e.path.split(".")[0].split("[")[0] in {f.id for f in page.fields}]
+    view = build_page_view(definition, page, raw, mine or errors, call.visitor.language)
+    form = pages.FormPage(
+        procedure=definition,
+        page_view=view,
+        step=1,
+        steps=1,
+        action_url=f"/applications/{submission.public_id}/correct",
+        back_url=f"/applications/{submission.public_id}",
+        csrf_token=call.visitor.csrf_token or "",
+        errors=mine or errors,
+        can_save=False,
+    )
+    return screens.respond(call, form, status=status)
+
+
+def _detail_again(call: Call, error: str, status: int) -> Response:
+    from madoguchi.web import status as status_pages  # noqa: PLC0415 -- they import us
+
+    submission, _ = _own(call)
+    return status_pages.detail(call, submission, error=error, status=status)
