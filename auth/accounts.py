@@ -27,7 +27,8 @@ from auth.models import EmailToken, User
 from auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from auth.sessions import end_sessions
 from auth.texts import compose
-from auth.throttle import LoginThrottle
+from auth.throttle import LoginThrottle, email_key
+from engine.storage import events
 from engine.storage.models import utcnow
 from engine.text import LANGUAGES
 
@@ -158,7 +159,12 @@ class AccountService:
         self.throttle.record(key, ip, succeeded=matched)
         if matched and user is not None and needs_rehash(user.password_hash or ""):
             user.password_hash = hash_password(password)
-        self.db.commit()  # also on failure: the throttle must see it
+        # The audit log names the account, or (unknown or wrong) only the email's digest.
+        outcome = "sign_in" if matched and user is not None else "sign_in_refused"
+        actor = user.id if matched and user is not None else "anonymous"
+        data = {"kind": kind, "email_key": email_key(key, kind), "ip": ip or ""}
+        events.append(self.db, outcome, submission_id=None, actor=actor, data=data, at=self.clock())
+        self.db.commit()  # also on failure: the throttle and the audit log must see it
         if not matched or user is None:
             raise SignInRefused
         return user

@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from auth.errors import InvalidToken
 from engine.storage.errors import Conflict, DraftExpired, NotFound, StaleSubmission, TooLarge
+from engine.workflow.rules import Refused
 from madoguchi.logs import request_id
 from madoguchi.web.middleware import BodyTooLarge
 
@@ -70,6 +71,8 @@ INTERNAL = Problem(
 
 
 def problem_for(error: Exception) -> Problem:
+    if isinstance(error, Refused):  # a workflow step refused: its own status and code
+        return Problem(error.status, error.code, error.reason_ja, error.reason_en)
     if isinstance(error, HTTPException):
         return _BY_STATUS.get(
             error.status_code, Problem(error.status_code, "http_error", "エラー", "Error")
@@ -130,6 +133,7 @@ async def see_other(request: Request, error: Exception) -> Response:
 def exception_handlers() -> dict[type[Exception] | int, object]:
     handlers: dict[type[Exception] | int, object] = dict.fromkeys(PROBLEMS, handle)
     handlers[HTTPException] = handle
+    handlers[Refused] = handle
     handlers[SeeOther] = see_other
     handlers[Exception] = handle
     return handlers

@@ -11,6 +11,7 @@ from auth.accounts import AccountService
 from auth.errors import AccountError, InvalidToken, SignInRefused
 from auth.models import User
 from auth.sessions import SessionService
+from engine.storage.models import Event
 from tests.auth.conftest import BASE_URL, EMAIL, IP, PASSWORD, Clock, Outbox
 
 
@@ -160,6 +161,21 @@ def test_wrong_password_and_unknown_email_are_refused_alike(
     # Both paths verified a hash (a dummy one for the unknown email): same cost.
     assert verified[0] is not None
     assert verified[1] is None
+
+
+def test_sign_ins_and_refusals_go_into_the_audit_log(accounts: AccountService, db: Session) -> None:
+    user = sign_up(accounts)
+    accounts.sign_in(EMAIL, PASSWORD, IP)
+    with pytest.raises(SignInRefused):
+        accounts.sign_in(EMAIL, "wrong password!", IP)
+    entries = db.scalars(
+        select(Event).where(Event.kind.in_(["sign_in", "sign_in_refused"])).order_by(Event.seq)
+    ).all()
+    assert [(e.kind, e.actor) for e in entries[-2:]] == [
+        ("sign_in", user.id),
+        ("sign_in_refused", "anonymous"),
+    ]
+    assert EMAIL not in str(entries[-1].data)  # a digest, not the address
 
 
 def test_clerk_accounts_cannot_sign_in_as_citizens(accounts: AccountService) -> None:
