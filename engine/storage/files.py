@@ -126,8 +126,9 @@ def _shorten(name: str) -> str:
 
 
 class AttachmentService:
-    """Attachments of drafts, which become the submission's when the draft is submitted.
-    Callers check that the draft is the caller's (``DraftService.get``) first."""
+    """Attachments of drafts, which become the submission's when the draft is submitted,
+    or of a submission directly (a file sent with a correction). Callers check that the
+    draft or submission is the caller's first."""
 
     def __init__(self, session: Session, storage: FileStorage) -> None:
         self.session = session
@@ -136,13 +137,17 @@ class AttachmentService:
     def add(  # noqa: PLR0913 -- keyword-only: each call names what it passes
         self,
         *,
-        draft_id: str,
+        draft_id: str | None = None,
+        submission_id: int | None = None,
         field_path: str,
         blob: StoredBlob,
         media_type: str,
         original_name: str,
         owner: str,
     ) -> Attachment:
+        """Record ``blob`` as a file of the draft or of the submission (exactly one)."""
+        if (draft_id is None) == (submission_id is None):
+            raise ValueError("an attachment belongs to a draft or to a submission")
         attachment = Attachment(
             id=new_id(),
             storage_key=blob.key,
@@ -152,6 +157,7 @@ class AttachmentService:
             original_name=sanitize_filename(original_name),
             field_path=field_path,
             draft_id=draft_id,
+            submission_id=submission_id,
             owner=owner,
             created_at=utcnow(),
         )

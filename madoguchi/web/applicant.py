@@ -8,14 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.datastructures import UploadFile
 from starlette.responses import JSONResponse, Response
 
-from engine.answers import unflatten, validate_answers
+from engine.answers import AnswerError, unflatten, validate_answers
 from engine.answers.items import add_item, remove_item
+from engine.answers.messages import error_message
 from engine.definitions.models import Definition, Page
+from engine.fields import Invalid
 from engine.fields.files import FileField
 from engine.storage.definitions import DefinitionStore
 from engine.storage.errors import StaleSubmission
+from engine.storage.files import AttachmentService
 from engine.storage.models import Submission
 from engine.storage.submissions import SubmissionService
 from engine.text import LocalizedText
@@ -25,6 +29,7 @@ from engine.workflow.service import WorkflowService
 from madoguchi.web import screens
 from madoguchi.web.citizen import redirect
 from madoguchi.web.endpoint import CSRF_FIELD, Call
+from madoguchi.web.uploads import checked_blob
 from madoguchi.web.visitor import choose_language
 from renderers.html import build_page_view, pages
 
@@ -115,11 +120,15 @@ def correct(call: Call) -> Response:
             posted, action.partition(":")[2]
         )
         return _form(call, opened, {**current, **changed}, [])
+    if action.startswith("remove-file:"):
+        # A file sent before stays on record; a new upload replaces it in the answer.
+        return _form(call, opened, raw, [])
+    uploaded, upload_errors = _uploads(call, opened, user_id)
+    raw = {**raw, **uploaded}
     result = validate_answers(definition, raw, today=today)
-    if not result.ok:
-        return _form(
-            call, _Correction(submission, definition, page), raw, list(result.errors), status=422
-        )
+    if upload_errors or not result.ok:
+        call.db.rollback()  # no file of a refused correction is kept
+        return _form(call, opened, raw, [*upload_errors, *result.errors], status=422)
     try:
         CaseService(call.db, call.services.cipher, clock=call.services.clock).amend(
             submission,
@@ -132,6 +141,38 @@ def correct(call: Call) -> Response:
         return _detail_again(call, STALE.get(call.visitor.language), 409)
     call.db.commit()
     return redirect(f"/applications/{submission.public_id}?done=corrected")
+
+
+def _uploads(
+    call: Call, opened: _Correction, user_id: str
+) -> tuple[dict[str, list[dict[str, Any]]], list[AnswerError]]:
+    """Files posted for the page's file fields, stored as the submission's attachments:
+    each field's new answer, and errors for the files refused."""
+    assert call.form is not None  # noqa: S101 -- endpoint() parses the form of every POST
+    specs = {f.id: f for f in opened.page.fields if isinstance(f, FileField)}
+    answers: dict[str, list[dict[str, Any]]] = {}
+    errors: list[AnswerError] = []
+    files = AttachmentService(call.db, call.services.files)
+    for name, value in call.form.multi_items():
+        spec = specs.get(name)
+        if spec is None or not isinstance(value, UploadFile) or not value.filename:
+            continue
+        try:
+            blob, media_type = checked_blob(call, spec, value)
+        except Invalid as invalid:
+            message = error_message(invalid.code, spec.label, **invalid.params)
+            errors.append(AnswerError(name, invalid.code, message, None))
+            continue
+        attachment = files.add(
+            submission_id=opened.submission.id,
+            field_path=name,
+            blob=blob,
+            media_type=media_type,
+            original_name=value.filename,
+            owner=user_id,
+        )
+        answers.setdefault(name, []).append(attachment.as_answer())
+    return answers, errors
 
 
 # The status page's extra parts, for status._detail ------------------------------------------
@@ -209,10 +250,10 @@ def _current(call: Call, submission: Submission, definition: Definition) -> dict
 
 
 def _correction_page(definition: Definition, submission: Submission) -> Page | None:
-    """The fields the applicant may correct now, as one form page (files are corrected by
-    writing to the office, for now); None if there are none."""
+    """The fields the applicant may correct now, as one form page; None if there are none.
+    A file field takes new files, which replace the ones sent before."""
     editable = editable_fields(definition, submission)
-    fields = [f for f in definition.fields() if f.id in editable and not isinstance(f, FileField)]
+    fields = [f for f in definition.fields() if f.id in editable]
     if not fields:
         return None
     return Page.model_construct(id="correction", title=CORRECTION_TITLE, fields=fields)
@@ -226,7 +267,8 @@ def _posted(call: Call, page: Page) -> dict[str, Any]:
         if isinstance(value, str) and name not in (CSRF_FIELD, ACTION)
     ]
     nested = unflatten(pairs)
-    own = {spec.id for spec in page.fields}
+    # A file's answer comes from an upload only, never from text a browser sends.
+    own = {spec.id for spec in page.fields if not isinstance(spec, FileField)}
     answers = {key: value for key, value in nested.items() if key in own}
     for spec in page.fields:  # unticked boxes send nothing
         if spec.id not in answers and spec.type_name in ("choices", "declaration"):

@@ -13,7 +13,7 @@ from engine.answers.messages import error_message
 from engine.fields import Invalid
 from engine.fields.files import SNIFF_BYTES, FileField
 from engine.storage.errors import TooLarge
-from engine.storage.files import AttachmentService
+from engine.storage.files import AttachmentService, StoredBlob
 from madoguchi.web.drafts import OpenDraft
 from madoguchi.web.endpoint import Call
 
@@ -40,6 +40,21 @@ def store_uploads(call: Call, opened: OpenDraft, form: FormData) -> list[AnswerE
 
 
 def _store(call: Call, opened: OpenDraft, path: str, spec: FileField, upload: UploadFile) -> None:
+    blob, media_type = checked_blob(call, spec, upload)
+    owner = call.visitor.user_id or f"draft:{opened.draft.id}"
+    attachments(call).add(
+        draft_id=opened.draft.id,
+        field_path=path,
+        blob=blob,
+        media_type=media_type,
+        original_name=upload.filename or "file",
+        owner=owner,
+    )
+
+
+def checked_blob(call: Call, spec: FileField, upload: UploadFile) -> tuple[StoredBlob, str]:
+    """The upload stored under a generated name, and its media type as its content shows
+    it; Invalid if the field does not take it (type by magic bytes, size)."""
     upload.file.seek(0)
     head = upload.file.read(SNIFF_BYTES)
     upload.file.seek(0, 2)
@@ -50,15 +65,7 @@ def _store(call: Call, opened: OpenDraft, path: str, spec: FileField, upload: Up
         blob = call.services.files.put(upload.file, max_bytes=spec.max_size.bytes)
     except TooLarge:
         raise Invalid("file_too_large", max=str(spec.max_size)) from None
-    owner = call.visitor.user_id or f"draft:{opened.draft.id}"
-    attachments(call).add(
-        draft_id=opened.draft.id,
-        field_path=path,
-        blob=blob,
-        media_type=kind.media_type,
-        original_name=upload.filename or "file",
-        owner=owner,
-    )
+    return blob, kind.media_type
 
 
 def with_files(call: Call, opened: OpenDraft, raw: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from madoguchi.web.app import create_app
 from madoguchi.web.services import Services
 from tests.conftest import childcare_answers
 from tests.web.conftest import BASE_URL, csrf_of, outbox
-from tests.web.flows import SignedInClerk, complete, sign_in_clerk, sign_up_and_in
+from tests.web.flows import SAMPLES, SignedInClerk, complete, sign_in_clerk, sign_up_and_in
 from tests.web.test_citizen_path import definition_of
 
 CASE_LINK = re.compile(r'href="(/console/cases/[A-Za-z0-9_-]+)"')
@@ -369,3 +369,38 @@ def test_the_applicant_and_the_office_write_to_each_other(
         f"{detail_url}/messages", data={"csrf_token": csrf_of(detail), "body": "承知しました"}
     )
     assert "承知しました" in staff.client.get(url).text
+
+
+def test_a_correction_can_replace_a_file(
+    services: Services, submitted: tuple[TestClient, str]
+) -> None:
+    citizen, reference = submitted
+    staff = clerk(services, "clerk")
+    url = case_url(staff, reference)
+    step(staff, url, "start_review")
+    step(staff, url, "request_correction", comment="新しい証明書を", fields="employment_proof")
+    listing = citizen.get("/applications").text
+    detail_url = next(
+        u
+        for u in re.findall(r'href="(/applications/[A-Za-z0-9_-]+)"', listing)
+        if reference in citizen.get(u).text
+    )
+    form = citizen.get(f"{detail_url}/correct").text
+    assert 'type="file"' in form
+    refused = citizen.post(
+        f"{detail_url}/correct",
+        data={"csrf_token": csrf_of(form), "action": "continue"},
+        files={"employment_proof": ("証明書.pdf", b"not a pdf at all", "application/pdf")},
+    )
+    assert refused.status_code == 422  # checked by content, not by name
+    saved = citizen.post(
+        f"{detail_url}/correct",
+        data={"csrf_token": csrf_of(form), "action": "continue"},
+        files={
+            "employment_proof": ("新しい証明書.pdf", SAMPLES["application/pdf"], "application/pdf")
+        },
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    assert "新しい証明書.pdf" in citizen.get(detail_url).text
+    assert "新しい証明書.pdf" in staff.client.get(url).text
