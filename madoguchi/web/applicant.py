@@ -88,22 +88,18 @@ def message(call: Call) -> Response:
 
 
 def correct_form(call: Call) -> Response:
-    submission, _ = _own(call)
-    definition = _definition(call, submission)
-    page = _correction_page(definition, submission)
-    if page is None:
-        return redirect(f"/applications/{submission.public_id}")
-    raw = _current(call, submission, definition)
-    return _form(call, _Correction(submission, definition, page), raw, [])
+    opened, _ = _open_correction(call)
+    if opened is None:
+        return redirect(f"/applications/{call.params['public_id']}")
+    raw = _current(call, opened.submission, opened.definition)
+    return _form(call, opened, raw, [])
 
 
 def correct(call: Call) -> Response:
-    submission, user_id = _own(call)
-    definition = _definition(call, submission)
-    page = _correction_page(definition, submission)
-    if page is None:
-        return redirect(f"/applications/{submission.public_id}")
-    opened = _Correction(submission, definition, page)
+    opened, user_id = _open_correction(call)
+    if opened is None:
+        return redirect(f"/applications/{call.params['public_id']}")
+    submission, definition, page = opened.submission, opened.definition, opened.page
     current = _current(call, submission, definition)
     posted = _posted(call, page)
     raw = {**current, **posted}
@@ -141,6 +137,15 @@ def correct(call: Call) -> Response:
         return _detail_again(call, STALE.get(call.visitor.language), 409)
     call.db.commit()
     return redirect(f"/applications/{submission.public_id}?done=corrected")
+
+
+def _open_correction(call: Call) -> tuple[_Correction | None, str]:
+    """The applicant's application with the fields they may correct now (None: none)."""
+    submission, user_id = _own(call)
+    definition = _definition(call, submission)
+    page = _correction_page(definition, submission)
+    opened = _Correction(submission, definition, page) if page is not None else None
+    return opened, user_id
 
 
 def _uploads(

@@ -277,6 +277,16 @@ def test_the_workflow_picture(services: Services) -> None:
     assert "申請者" in drawing or "受付" in drawing
 
 
+def application_url(citizen: TestClient, reference: str) -> str:
+    """The citizen's status page of the application ``reference``."""
+    listing = citizen.get("/applications").text
+    return next(
+        str(u)
+        for u in re.findall(r'href="(/applications/[A-Za-z0-9_-]+)"', listing)
+        if reference in citizen.get(u).text
+    )
+
+
 def applicant_step(page: str, action: str) -> dict[str, str]:
     return {"csrf_token": csrf_of(page), "action": action, "row_version": version_of(page)}
 
@@ -289,12 +299,7 @@ def test_a_full_correction_round_through_both_sides(
     url = case_url(staff, reference)
     step(staff, url, "start_review")
     step(staff, url, "request_correction", comment="電話番号をご確認ください", fields="phone")
-    listing = citizen.get("/applications").text
-    detail_url = next(
-        u
-        for u in re.findall(r'href="(/applications/[A-Za-z0-9_-]+)"', listing)
-        if reference in citizen.get(u).text
-    )
+    detail_url = application_url(citizen, reference)
     detail = citizen.get(detail_url).text
     assert "電話番号をご確認ください" in detail
     form = citizen.get(f"{detail_url}/correct")
@@ -356,12 +361,7 @@ def test_the_applicant_and_the_office_write_to_each_other(
         f"{url}/messages",
         data={"csrf_token": csrf_of(page), "kind": "note", "body": "内部だけのメモ"},
     )
-    listing = citizen.get("/applications").text
-    detail_url = next(
-        u
-        for u in re.findall(r'href="(/applications/[A-Za-z0-9_-]+)"', listing)
-        if reference in citizen.get(u).text
-    )
+    detail_url = application_url(citizen, reference)
     detail = citizen.get(detail_url).text
     assert "原本をお持ちください" in detail
     assert "内部だけのメモ" not in detail
@@ -379,12 +379,7 @@ def test_a_correction_can_replace_a_file(
     url = case_url(staff, reference)
     step(staff, url, "start_review")
     step(staff, url, "request_correction", comment="新しい証明書を", fields="employment_proof")
-    listing = citizen.get("/applications").text
-    detail_url = next(
-        u
-        for u in re.findall(r'href="(/applications/[A-Za-z0-9_-]+)"', listing)
-        if reference in citizen.get(u).text
-    )
+    detail_url = application_url(citizen, reference)
     form = citizen.get(f"{detail_url}/correct").text
     assert 'type="file"' in form
     refused = citizen.post(
