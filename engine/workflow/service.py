@@ -149,16 +149,24 @@ class WorkflowService:
         ).all()
         fired = 0
         for timer in due:
-            submission = self.session.get(Submission, timer.submission_id)
-            self.session.execute(delete(Timer).where(Timer.id == timer.id))
-            if submission is None or submission.state_round != timer.round:
-                continue  # the case moved on: the timer no longer applies
-            definition = self.definition_of(submission)
-            transition = find(definition, timer.action, submission.state)
-            step = _Step(transition, transition.to, Actor(kind="system"))
-            self._move(submission, definition, step)
-            fired += 1
+            try:
+                with self.session.begin_nested():
+                    fired += self._fire(timer)
+            except (Refused, StaleSubmission):
+                # A clerk moved the case at this moment: the next round sees the new state
+                # (and the timer is gone if it no longer applies). Other timers go on.
+                continue
         return fired
+
+    def _fire(self, timer: Timer) -> int:
+        submission = self.session.get(Submission, timer.submission_id)
+        self.session.execute(delete(Timer).where(Timer.id == timer.id))
+        if submission is None or submission.state_round != timer.round:
+            return 0  # the case moved on: the timer no longer applies
+        definition = self.definition_of(submission)
+        transition = find(definition, timer.action, submission.state)
+        self._move(submission, definition, _Step(transition, transition.to, Actor(kind="system")))
+        return 1
 
     # Moving the case
 
