@@ -135,6 +135,15 @@ MAILS: dict[str, tuple[LocalizedText, LocalizedText]] = {
             "{state_en}.\n\nSign in to see the details.\n{link}",
         ),
     ),
+    "staff_message": (
+        LocalizedText(ja="申請者からのメッセージ", en="A message from an applicant"),
+        LocalizedText(
+            ja="{procedure_ja}（受付番号 {reference}）の申請者からメッセージが届きました。"
+            "\n\n職員用画面でご確認ください。\n{link}",
+            en="The applicant for {procedure_en} (reference {reference}) has written to "
+            "the office.\n\nRead it in the staff console.\n{link}",
+        ),
+    ),
     "case_message": (
         LocalizedText(ja="担当者からのお知らせ", en="A message about your application"),
         LocalizedText(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from auth import tokens
 from auth.accounts import ascii_address
+from auth.clerks import ClerkService
 from auth.mail import Message
 from auth.models import User
 from auth.sessions import SessionService
@@ -27,7 +28,7 @@ from engine.storage import outbox
 from engine.storage.drafts import DraftService
 from engine.storage.files import AttachmentService
 from engine.storage.models import Submission, utcnow
-from engine.workflow.service import NOTIFY, WorkflowService
+from engine.workflow.service import NOTIFY, NOTIFY_STAFF, WorkflowService
 from madoguchi.web.services import SESSION_IDLE, SESSION_TTL, Services
 
 log = logging.getLogger("madoguchi.worker")
@@ -103,17 +104,41 @@ class Worker:
         return delivered, failed
 
     def _handle(self, db: Session, item: outbox.OutboxItem) -> None:
-        if item.kind != NOTIFY:
+        if item.kind not in (NOTIFY, NOTIFY_STAFF):
             raise ValueError(f"no handler for outbox items of kind {item.kind!r}")
         submission = db.get(Submission, item.payload["submission_id"])
-        user = db.get(User, submission.applicant_user_id) if submission else None
-        if submission is None or user is None:
-            return  # nobody to tell (the account was deleted)
+        if submission is None:
+            return
+        base = self.services.settings.base_url
+        if item.kind == NOTIFY_STAFF:
+            link = f"{base}/console/cases/{submission.public_id}"
+            for clerk in self._staff_of(db, submission):
+                self._mail(db, clerk, submission, "staff_message", link)
+            return
+        user = db.get(User, submission.applicant_user_id) if submission.applicant_user_id else None
+        if user is None:
+            return  # nobody to tell (no account, or the account was deleted)
+        kind = "case_message" if item.payload.get("kind") == "message" else "case_changed"
+        self._mail(db, user, submission, kind, f"{base}/applications/{submission.public_id}")
+
+    def _staff_of(self, db: Session, submission: Submission) -> list[User]:
+        """Who hears that the applicant wrote: the case's clerk, or, for a case nobody
+        has taken, every clerk of its department."""
+        assignee = (
+            db.get(User, submission.assignee_user_id) if submission.assignee_user_id else None
+        )
+        if assignee is not None and assignee.disabled_at is None:
+            return [assignee]
+        clerks = ClerkService(
+            db, self.services.mailer, self.services.settings.base_url, self.services.cipher
+        )
+        return clerks.in_department(submission.department)
+
+    def _mail(self, db: Session, user: User, submission: Submission, kind: str, link: str) -> None:
         definition = WorkflowService(
             db, self.services.cipher, self.services.calendar
         ).definition_of(submission)
         state = definition.workflow.states[submission.state].label
-        kind = "case_message" if item.payload.get("kind") == "message" else "case_changed"
         subject, body = compose(
             kind,
             user.language,
@@ -122,7 +147,7 @@ class Worker:
             reference=submission.reference,
             state_ja=state.get("ja"),
             state_en=state.get("en"),
-            link=f"{self.services.settings.base_url}/applications/{submission.public_id}",
+            link=link,
         )
         self.services.mailer.send(Message(to=ascii_address(user.email), subject=subject, body=body))
 

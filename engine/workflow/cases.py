@@ -21,7 +21,7 @@ from engine.storage.errors import StaleSubmission
 from engine.storage.models import Submission, utcnow
 from engine.workflow.models import BODY_LENGTH, MESSAGE_KINDS, Message, Vote
 from engine.workflow.rules import Actor, Refused
-from engine.workflow.service import NOTIFY, changing
+from engine.workflow.service import NOTIFY, NOTIFY_STAFF, changing
 
 MASK = "••••"  # a sensitive answer in the history of changes
 
@@ -70,9 +70,11 @@ class CaseService:
         self.session.flush()
         digest = hashlib.sha256(text.encode()).hexdigest()
         self._log(submission, "message", actor, {"kind": kind, "id": message.id, "sha256": digest})
+        payload = {"submission_id": submission.id, "kind": "message"}
         if kind == "to_applicant" and submission.applicant_user_id is not None:
-            payload = {"submission_id": submission.id, "kind": "message"}
             outbox.enqueue(self.session, NOTIFY, payload, now=now)
+        if kind == "from_applicant":
+            outbox.enqueue(self.session, NOTIFY_STAFF, payload, now=now)
         return message
 
     def messages(self, submission: Submission, *, internal: bool) -> list[Message]:

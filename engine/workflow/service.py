@@ -34,6 +34,7 @@ from engine.workflow.rules import SYSTEM, Actor, Case, Refused, available, check
 
 MAX_AUTOMATIC_STEPS = 20  # automatic transitions in a row; more is a loop in the definition
 NOTIFY = "notify_applicant"  # the outbox kind of a mail to the applicant
+NOTIFY_STAFF = "notify_staff"  # ...and of a mail to the office (the applicant wrote)
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,11 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from auth.clerks import ClerkService
 from engine.storage import events
 from engine.storage.models import Submission
 from engine.storage.outbox import OutboxItem
+from engine.workflow.cases import CaseService
 from engine.workflow.models import Timer
 from engine.workflow.rules import Actor
 from engine.workflow.service import WorkflowService
@@ -23,7 +25,7 @@ from madoguchi.web.services import Services
 from madoguchi.worker import Worker
 from tests.conftest import FORMS, childcare_answers
 from tests.web.conftest import outbox
-from tests.web.flows import complete, sign_up_and_in
+from tests.web.flows import PASSWORD, complete, sign_up_and_in
 from tests.web.test_citizen_path import definition_of
 
 CLERK = Actor(kind="clerk", user_id="worker-test-clerk", roles=frozenset({"clerk"}))
@@ -118,3 +120,22 @@ def test_audit_verify_says_the_chain_is_intact(
     arguments += ["--database-url", services.settings.database(), "--forms", str(FORMS)]
     assert main(arguments) == 0
     assert capsys.readouterr().out.startswith("ok: ")
+
+
+def test_the_office_hears_when_the_applicant_writes(
+    services: Services, case: tuple[str, str]
+) -> None:
+    _, reference = case
+    with services.db() as db:
+        submission = db.scalars(select(Submission).where(Submission.reference == reference)).one()
+        clerks = ClerkService(db, services.mailer, services.settings.base_url, services.cipher)
+        mine = f"clerk-{secrets.token_hex(3)}@city.example.jp"
+        user = clerks.add(mine, memberships=[("kodomo-katei", "clerk")], password=PASSWORD)
+        submission.assignee_user_id = user.id
+        applicant = Actor(kind="applicant", user_id=submission.applicant_user_id)
+        CaseService(db, services.cipher).post(submission, "from_applicant", applicant, "質問です")
+        db.commit()
+    Worker(services).run_once()
+    to_clerk = [m for m in mails(services) if m["to"] == mine]
+    assert len(to_clerk) == 1
+    assert "/console/cases/" in body(to_clerk[0])
