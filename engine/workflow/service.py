@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.answers import from_jsonable
 from engine.definitions.models import Definition, Transition
+from engine.documents import requests as documents
 from engine.storage import events, outbox
 from engine.storage.crypto import AnswerCipher
 from engine.storage.definitions import DefinitionStore
@@ -105,9 +106,13 @@ class WorkflowService:
         return allowed
 
     def start(self, submission: Submission) -> None:
-        """Set the start state's timers and take its automatic steps, for a submission
-        ``SubmissionService.submit`` just made (most start states have neither)."""
+        """Begin the workflow of a submission ``SubmissionService.submit`` just made: ask
+        for its receipt and the start state's documents, set the start state's timers and
+        take its automatic steps (most start states have neither)."""
         definition = self.definition_of(submission)
+        now = self.clock()
+        documents.on_submitted(self.session, definition, submission, now)
+        documents.on_entered(self.session, definition, submission, now)
         if any(t.after or t.auto for t in definition.workflow.transitions):
             self._schedule(submission, definition)
             self._run_automatic(submission, definition)
@@ -193,6 +198,7 @@ class WorkflowService:
         if correction_fields:
             data["fields"] = correction_fields
         self._schedule(submission, definition)
+        documents.on_entered(self.session, definition, submission, now)
         if submission.applicant_user_id is not None:
             outbox.enqueue(
                 self.session,

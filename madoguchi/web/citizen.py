@@ -12,6 +12,7 @@ from engine.fields.files import FileField
 from engine.storage.definitions import DefinitionStore
 from engine.storage.errors import NotFound
 from engine.storage.submissions import SubmissionService
+from engine.workflow.service import WorkflowService
 from madoguchi.web import screens
 from madoguchi.web.drafts import (
     DRAFT_COOKIE_PREFIX,
@@ -209,6 +210,11 @@ def submit(call: Call) -> Response:
         state=opened.definition.workflow.start,
         language=call.visitor.language,
     )
+    if submitted.created:
+        services = call.services
+        WorkflowService(call.db, services.cipher, services.calendar, clock=services.clock).start(
+            submitted.submission
+        )
     call.db.commit()
     response = screens.confirmation(call, submitted.submission, submitted.access_code)
     response.delete_cookie(DRAFT_COOKIE_PREFIX + draft_id)

@@ -19,7 +19,7 @@ from engine.storage.outbox import OutboxItem
 from engine.workflow.cases import CaseService
 from engine.workflow.models import Timer
 from engine.workflow.rules import Actor
-from engine.workflow.service import WorkflowService
+from engine.workflow.service import NOTIFY, NOTIFY_STAFF, WorkflowService
 from madoguchi.cli import main
 from madoguchi.web.services import Services
 from madoguchi.worker import Worker
@@ -69,7 +69,8 @@ def test_a_step_mails_the_applicant_once_in_their_language(
     assert len(mine) == 1
     assert "審査中" in body(mine[0])
     with services.db() as db:
-        assert db.scalars(select(OutboxItem)).all() == []
+        notices = select(OutboxItem).where(OutboxItem.kind.in_([NOTIFY, NOTIFY_STAFF]))
+        assert db.scalars(notices).all() == []
 
 
 def mails(services: Services) -> list[EmailMessage]:

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from engine.documents import requests as documents
 from engine.storage import events
 from engine.storage.errors import StaleSubmission
 from engine.storage.models import NO_DUE_DATE, Submission
@@ -259,3 +260,20 @@ def test_a_rejecting_vote_takes_the_reject_path(
     )
     assert case.state == "inspection"
     assert workflow.available(case, INSPECTORS["fire"])[0].action == "pass_inspection"
+
+
+def test_documents_are_asked_for_on_submission_and_on_a_decision(
+    db: Session, workflow: WorkflowService, make_case: MakeCase
+) -> None:
+    case = make_case()
+    assert documents.pending(db, case) == ["receipt"]
+    workflow.act(case, "start_review", CLERK, expected_row_version=1)
+    workflow.act(case, "recommend", CLERK, expected_row_version=2)
+    workflow.act(case, "approve", CHIEF, expected_row_version=3)
+    assert sorted(documents.pending(db, case)) == ["decision_notice", "receipt"]
+    rounds = {
+        item.payload["name"]: item.payload["round"]
+        for item in db.scalars(select(OutboxItem).where(OutboxItem.kind == documents.ISSUE))
+        if item.payload["submission_id"] == case.id
+    }
+    assert rounds == {"receipt": 1, "decision_notice": 4}
