@@ -399,3 +399,31 @@ def test_a_correction_can_replace_a_file(
     assert saved.status_code == 303, saved.text
     assert "新しい証明書.pdf" in citizen.get(detail_url).text
     assert "新しい証明書.pdf" in staff.client.get(url).text
+
+
+def test_bulk_actions_change_the_cases_they_may_and_count_the_rest(
+    services: Services, submitted: tuple[TestClient, str]
+) -> None:
+    citizen, first = submitted
+    second = complete(
+        citizen, definition_of(services, "childcare-enrollment"), childcare_answers()
+    ).reference
+    staff = clerk(services, "clerk")
+    urls = [case_url(staff, reference) for reference in (first, second)]
+    step(staff, urls[1], "start_review")  # already under review: start_review won't apply
+    ids = [url.rsplit("/", 1)[1] for url in urls]
+    page = staff.client.get(f"/console/queues/{CHILDCARE}")
+    claimed = staff.client.post(
+        f"/console/queues/{CHILDCARE}/bulk",
+        data={"csrf_token": csrf_of(page.text), "bulk": "claim", "case": ids},
+    )
+    assert "2件を処理しました" in claimed.text
+    moved = staff.client.post(
+        f"/console/queues/{CHILDCARE}/bulk",
+        data={"csrf_token": csrf_of(page.text), "bulk": "step:start_review", "case": ids},
+    )
+    assert "1件を処理しました（対象外 1件）" in moved.text
+    for url in urls:
+        shown = staff.client.get(url).text
+        assert "審査中" in shown
+        assert staff.email in shown
