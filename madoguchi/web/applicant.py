@@ -28,6 +28,8 @@ from engine.workflow.rules import Actor, Refused
 from engine.workflow.service import WorkflowService
 from madoguchi.web import screens
 from madoguchi.web.citizen import redirect
+from madoguchi.web.documents import links as document_links
+from madoguchi.web.documents import preparing
 from madoguchi.web.endpoint import CSRF_FIELD, Call
 from madoguchi.web.uploads import checked_blob
 from madoguchi.web.visitor import choose_language
@@ -202,12 +204,16 @@ def detail_parts(call: Call, submission: Submission, definition: Definition) -> 
     user_id = call.visitor.user_id
     if user_id is None or submission.applicant_user_id != user_id:
         return parts
+    base = f"/applications/{submission.public_id}"
+    parts |= {
+        "documents": document_links(call, submission, base),
+        "preparing": preparing(call, submission),
+    }
     actor = Actor(kind="applicant", user_id=user_id)
     steps = [
         pages.ApplicantStep(t.action, t.label or LocalizedText(ja=t.action))
         for t in _workflow(call).available(submission, actor)
     ]
-    base = f"/applications/{submission.public_id}"
     editable = _correction_page(definition, submission) is not None
     return parts | {
         "steps": steps,

@@ -27,7 +27,7 @@ from engine.workflow.clock import tokyo_date
 from engine.workflow.queue import SORTS, UNASSIGNED, QueueFilter, Sort, queue_page
 from engine.workflow.rules import Actor, Refused
 from engine.workflow.service import WorkflowService
-from madoguchi.web import screens
+from madoguchi.web import documents, screens
 from madoguchi.web.citizen import redirect
 from madoguchi.web.console_auth import ClerkIdentity, clerk_service, require_clerk
 from madoguchi.web.console_screens import ADMIN_URL, respond
@@ -138,14 +138,14 @@ def _bulk_one(call: Call, identity: ClerkIdentity, case: Submission, choice: str
 
 def case(call: Call) -> Response:
     identity = require_clerk(call)
-    submission = _case(call, identity)
+    submission = case_of(call, identity)
     notice = NOTICES.get(call.request.query_params.get("done", ""))
     return _case_page(call, identity, submission, notice=notice)
 
 
 def act(call: Call) -> Response:
     identity = require_clerk(call)
-    submission = _case(call, identity)
+    submission = case_of(call, identity)
     comment = call.field("comment")
     fields = [v for v in call.form.getlist("fields") if isinstance(v, str)] if call.form else []
     try:
@@ -161,14 +161,14 @@ def act(call: Call) -> Response:
     except Refused as refusal:
         call.db.rollback()
         _log_refusal(call, identity, submission, refusal.code)
-        submission = _case(call, identity)
+        submission = case_of(call, identity)
         error = refusal.reason(call.visitor.language)
         return _case_page(
             call, identity, submission, error=error, comment=comment, status=refusal.status
         )
     except StaleSubmission:
         call.db.rollback()
-        submission = _case(call, identity)
+        submission = case_of(call, identity)
         error = STALE.get(call.visitor.language)
         return _case_page(call, identity, submission, error=error, comment=comment, status=409)
     call.db.commit()
@@ -178,7 +178,7 @@ def act(call: Call) -> Response:
 
 def assign(call: Call) -> Response:
     identity = require_clerk(call)
-    submission = _case(call, identity)
+    submission = case_of(call, identity)
     how = call.field("how")
     target: str | None = identity.user.id if how == "claim" else None
     if how == "assign":
@@ -189,7 +189,7 @@ def assign(call: Call) -> Response:
         _cases(call).assign(submission, target, _actor(identity, submission), _row_version(call))
     except StaleSubmission:
         call.db.rollback()
-        submission = _case(call, identity)
+        submission = case_of(call, identity)
         error = STALE.get(call.visitor.language)
         return _case_page(call, identity, submission, error=error, status=409)
     call.db.commit()
@@ -198,7 +198,7 @@ def assign(call: Call) -> Response:
 
 def message(call: Call) -> Response:
     identity = require_clerk(call)
-    submission = _case(call, identity)
+    submission = case_of(call, identity)
     kind = "note" if call.field("kind") == "note" else "to_applicant"
     try:
         _cases(call).post(submission, kind, _actor(identity, submission), call.field("body"))
@@ -216,7 +216,7 @@ def reveal(call: Call) -> Response:
     """The case page with sensitive answers in clear, for roles allowed to see them; the
     viewing is recorded in the audit log first."""
     identity = require_clerk(call)
-    submission = _case(call, identity)
+    submission = case_of(call, identity)
     definition = definition_of(call, submission)
     if not _may_see_sensitive(identity, submission, definition):
         return _case_page(
@@ -234,7 +234,7 @@ def reveal(call: Call) -> Response:
 
 def case_file(call: Call) -> Response:
     identity = require_clerk(call)
-    submission = _case(call, identity)
+    submission = case_of(call, identity)
     files = AttachmentService(call.db, call.services.files)
     attachment = next(
         (a for a in files.for_submission(submission.id) if a.id == call.params["file"]), None
@@ -276,7 +276,8 @@ def _find(call: Call, public_id: str, identity: ClerkIdentity) -> Submission | N
     return found
 
 
-def _case(call: Call, identity: ClerkIdentity) -> Submission:
+def case_of(call: Call, identity: ClerkIdentity) -> Submission:
+    """The case the URL names, if it is of one of the clerk's departments (else NotFound)."""
     public_id = call.params["public_id"]
     found = _find(call, public_id, identity)
     if found is None:
@@ -585,6 +586,8 @@ def _case_page(  # noqa: PLR0913 -- what the case page shows besides the case
         ],
         queue_url=_queue_url(submission.department),
         workflow_url=f"/console/workflows/{definition.procedure}",
+        documents=documents.links(call, submission, f"/console/cases/{submission.public_id}"),
+        preparing=documents.preparing(call, submission),
         reveal_url=f"/console/cases/{submission.public_id}/reveal"
         if masked
         and definition.sensitive_paths()
@@ -648,6 +651,11 @@ def _sections(
 ) -> list[AnswerSection]:
     revived = from_jsonable(definition, answers)
     return screens.answer_sections(definition, revived, language, None, mask_sensitive=masked)
+
+
+def case_document(call: Call) -> Response:
+    identity = require_clerk(call)
+    return documents.download(call, case_of(call, identity))
 
 
 def workflow_picture(call: Call) -> Response:

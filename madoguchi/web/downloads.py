@@ -36,7 +36,7 @@ def application_file(call: Call) -> Response:
 
 def file_response(attachment: Attachment, stream: BinaryIO) -> StreamingResponse:
     return StreamingResponse(
-        _chunks(stream),
+        stream_chunks(stream),
         media_type=attachment.media_type,
         headers={
             "content-disposition": content_disposition(attachment.original_name),
@@ -54,7 +54,7 @@ def content_disposition(name: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def _chunks(stream: BinaryIO, size: int = 64 * 1024) -> Iterator[bytes]:
+def stream_chunks(stream: BinaryIO, size: int = 64 * 1024) -> Iterator[bytes]:
     with stream:
         while chunk := stream.read(size):
             yield chunk

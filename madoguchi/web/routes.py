@@ -16,6 +16,7 @@ from madoguchi.web import (
     console_admin,
     console_auth,
     console_exports,
+    documents,
     downloads,
     status,
 )
@@ -88,6 +89,13 @@ routes = [
         methods=POST,
         name="applicant.correct",
     ),
+    Route(
+        "/applications/{public_id}/documents/{document}",
+        endpoint(documents.application_document),
+        methods=GET,
+        name="documents.application",
+    ),
+    Route("/verify/{code}", endpoint(documents.verify), methods=GET, name="documents.verify"),
     Route("/status", endpoint(status.lookup_form), methods=GET, name="status.lookup_form"),
     Route("/status", endpoint(status.lookup), methods=POST, name="status.lookup"),
     Route("/sign-in", endpoint(accounts.sign_in_form), methods=GET, name="accounts.sign_in_form"),
@@ -151,6 +159,12 @@ routes = [
         endpoint(console.case_file),
         methods=GET,
         name="console.case_file",
+    ),
+    Route(
+        "/console/cases/{public_id}/documents/{document}",
+        endpoint(console.case_document),
+        methods=GET,
+        name="documents.case",
     ),
     Route(
         "/console/workflows/{procedure}",

@@ -15,7 +15,7 @@ from typing import ClassVar, NamedTuple
 from markupsafe import Markup
 
 from renderers.html.i18n import N_
-from renderers.html.pages import AnswerSection, FileLink, Text
+from renderers.html.pages import AnswerSection, DocumentLink, FileLink, Text
 
 
 class Option(NamedTuple):
@@ -150,6 +150,8 @@ class CasePage:
     messages: Sequence[MessageRow]
     queue_url: str
     workflow_url: str
+    documents: Sequence[DocumentLink] = ()
+    preparing: Sequence[Text] = ()
     reveal_url: str | None = None  # shown when sensitive answers are masked and may be shown
     notice: str | None = None
     error: str | None = None

@@ -224,6 +224,15 @@ class StaffMessage(NamedTuple):
     body: str
 
 
+class DocumentLink(NamedTuple):
+    """An issued document (a signed PDF) the reader may download."""
+
+    title: Text
+    url: str
+    issued_text: str
+    verify_url: str
+
+
 class ApplicantStep(NamedTuple):
     """A step the applicant may take (withdraw, send the corrected application...)."""
 
@@ -254,9 +263,28 @@ class StatusDetail:
     csrf_token: str = ""
     notice: str | None = None
     error: str | None = None
+    documents: Sequence[DocumentLink] = ()
+    preparing: Sequence[Text] = ()  # documents asked for and not issued yet
 
     template: ClassVar[str] = "status_detail.html"
     heading_text: ClassVar[str] = N_("Application %(reference)s")
+
+
+@dataclass(frozen=True)
+class VerifyPage:
+    """What a verification code stands for, for anyone holding the printed document:
+    ``document`` is None for an unknown code. ``status`` is "valid" or "revoked"."""
+
+    code: str
+    document: Text | None = None
+    procedure_title: Text | None = None
+    reference: str = ""
+    issued_text: str = ""
+    sha256: str = ""
+    status: str = "valid"
+
+    template: ClassVar[str] = "verify.html"
+    heading_text: ClassVar[str] = N_("Check a document")
 
 
 @dataclass(frozen=True)
@@ -376,6 +404,7 @@ Page = (
     | StatusList
     | StatusDetail
     | StatusLookup
+    | VerifyPage
     | DraftList
     | SignIn
     | SignUp

@@ -151,8 +151,25 @@
     });
   }
 
+  /* Documents being prepared ([data-refresh-seconds]): the worker issues them within
+   * seconds, so the page looks again by itself, a limited number of times (the notice
+   * has a link to look again by hand, which is all there is without JavaScript). */
+  function refreshWhilePreparing(notice) {
+    var key = "madoguchi-refresh:" + location.pathname;
+    var done = Number(sessionStorage.getItem(key) || "0");
+    if (done >= 12) {
+      return;
+    }
+    var seconds = Number(notice.getAttribute("data-refresh-seconds")) || 5;
+    setTimeout(function () {
+      sessionStorage.setItem(key, String(done + 1));
+      location.reload();
+    }, seconds * 1000);
+  }
+
   function start() {
     focusErrorSummary();
+    document.querySelectorAll("[data-refresh-seconds]").forEach(refreshWhilePreparing);
     document.querySelectorAll("form[data-visibility-url]").forEach(watchVisibility);
     document.querySelectorAll("input[data-fills]").forEach(watchPostalCode);
     document.querySelectorAll("button[data-prevent-double-click]").forEach(preventDoubleSubmit);

@@ -1,0 +1,118 @@
+"""Issued documents on the web: being prepared, downloads for the applicant and the
+office only, and the public verification page."""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+from starlette.testclient import TestClient
+
+from engine.documents.models import Document
+from engine.storage.models import Submission
+from madoguchi.web.services import Services
+from tests.conftest import childcare_answers
+from tests.web.conftest import outbox
+from tests.web.flows import complete, sign_up_and_in
+from tests.web.test_citizen_path import definition_of
+from tests.web.test_console import application_url, case_url, clerk, new_client
+
+PDF = b"%PDF-1.7\n% a stand-in for a signed receipt\n%%EOF\n"
+
+
+@pytest.fixture
+def applied(services: Services) -> tuple[TestClient, str]:
+    citizen = new_client(services)
+    sign_up_and_in(citizen, outbox(services), f"citizen-{secrets.token_hex(4)}@example.jp")
+    definition = definition_of(services, "childcare-enrollment")
+    return citizen, complete(citizen, definition, childcare_answers()).reference
+
+
+def issue(
+    services: Services, reference: str, *, name: str = "receipt", revoked: bool = False
+) -> str:
+    """Record a document as the worker would (the bytes in the file storage)."""
+    blob = services.files.put(io.BytesIO(PDF), max_bytes=1_000_000)
+    code = "-".join(secrets.token_hex(2).upper() for _ in range(4))
+    with services.db() as db:
+        submission = db.scalars(select(Submission).where(Submission.reference == reference)).one()
+        now = datetime.now(UTC)
+        db.add(
+            Document(
+                submission_id=submission.id,
+                name=name,
+                round=1,
+                language="ja",
+                code=code,
+                storage_key=blob.key,
+                sha256=blob.sha256,
+                size=blob.size,
+                issued_at=now,
+                revoked_at=now if revoked else None,
+            )
+        )
+        db.commit()
+    return code
+
+
+def document_link(page: str) -> str:
+    match = re.search(r'href="([^"]*/documents/[^"]+)"', page)
+    assert match is not None, "no document to download"
+    return match.group(1)
+
+
+def test_the_receipt_is_being_prepared_then_downloadable(
+    services: Services, applied: tuple[TestClient, str]
+) -> None:
+    citizen, reference = applied
+    url = application_url(citizen, reference)
+    page = citizen.get(url).text
+    assert "作成中" in page
+    assert "data-refresh-seconds" in page
+    code = issue(services, reference)
+    page = citizen.get(url).text
+    response = citizen.get(document_link(page))
+    assert response.status_code == 200
+    assert response.content == PDF
+    assert response.headers["content-type"] == "application/pdf"
+    assert reference in response.headers["content-disposition"]
+    assert f"/verify/{code}" in page
+
+
+def test_only_the_applicant_and_the_office_download_it(
+    services: Services, applied: tuple[TestClient, str]
+) -> None:
+    citizen, reference = applied
+    issue(services, reference)
+    url = application_url(citizen, reference)
+    download = document_link(citizen.get(url).text)
+    stranger = new_client(services)
+    sign_up_and_in(stranger, outbox(services), f"other-{secrets.token_hex(4)}@example.jp")
+    assert stranger.get(download).status_code == 404
+    staff = clerk(services, "clerk")
+    case = case_url(staff, reference)
+    console_download = document_link(staff.client.get(case).text)
+    assert staff.client.get(console_download).content == PDF
+    outsider = clerk(services, "clerk", department="kankyo")
+    assert outsider.client.get(console_download).status_code == 404
+
+
+def test_the_verification_page_says_what_was_issued_and_whether_it_stands(
+    services: Services, applied: tuple[TestClient, str]
+) -> None:
+    _, reference = applied
+    anyone = new_client(services)
+    valid = anyone.get(f"/verify/{issue(services, reference)}")
+    assert valid.status_code == 200
+    assert reference in valid.text
+    assert "現在も有効です" in valid.text
+    notice = issue(services, reference, name="decision_notice", revoked=True)
+    revoked = anyone.get(f"/verify/{notice.lower()}")
+    assert "取り消されています" in revoked.text
+    unknown = anyone.get("/verify/AAAA-BBBB-CCCC-DDDD")
+    assert unknown.status_code == 404
+    assert "この確認コードで発行された文書はありません" in unknown.text
