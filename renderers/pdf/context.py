@@ -7,6 +7,7 @@ display text with the field registry's own ``display`` and ``mask``.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -65,7 +66,9 @@ class SubmissionFacts:
 class AnswerLine:
     label: str
     text: str
-    shortened_from: int | None = None  # the answer's length in characters, when shortened
+    # When the answer was too long to show whole: how many characters it has, how many shown.
+    shortened_from: int | None = None
+    shown_chars: int | None = None
 
 
 @dataclass(frozen=True)
@@ -231,7 +234,7 @@ def _lines(spec: FieldBase, value: Any, language: str, prefix: str | None) -> li
 def _line(label: str, text: str) -> AnswerLine:
     if len(text) <= MAX_ANSWER_CHARS:
         return AnswerLine(label, visible(text))
-    return AnswerLine(label, visible(text[:MAX_ANSWER_CHARS]), shortened_from=len(text))
+    return AnswerLine(label, visible(text[:MAX_ANSWER_CHARS]), len(text), MAX_ANSWER_CHARS)
 
 
 def attachments(
@@ -259,10 +262,23 @@ def attachments(
 
 def visible(text: str) -> str:
     """``text`` with invisible controls (bidi overrides, C0/C1 but tab and line breaks)
-    written as their code points, e.g. [U+202E]."""
-    if text.isprintable():
-        return text
-    return "".join(_shown(c) for c in text)
+    written as their code points, e.g. [U+202E], and long unbroken runs made breakable."""
+    if not text.isprintable():
+        text = "".join(_shown(c) for c in text)
+    return _LONG_RUN.sub(_breakable, text)
+
+
+# WeasyPrint wraps a run with no break opportunity (overflow-wrap: anywhere) in time that
+# grows with the square of its length: 2,000 characters take 0.1 s, 10,000 take 1.5 s,
+# 100,000 over a minute. A zero-width space every 80 characters keeps it linear; readers
+# neither see it nor copy it as a character they would notice.
+_RUN = 80
+_LONG_RUN = re.compile(rf"[^\s\u200b]{{{_RUN + 1},}}")
+
+
+def _breakable(match: re.Match[str]) -> str:
+    run = match.group()
+    return "\u200b".join(run[i : i + _RUN] for i in range(0, len(run), _RUN))
 
 
 def _shown(c: str) -> str:
