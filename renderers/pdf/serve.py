@@ -5,6 +5,7 @@ that arrives on the socket FD until the socket closes."""
 from __future__ import annotations
 
 import json
+import resource
 import sys
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
@@ -12,9 +13,13 @@ from pathlib import Path
 
 from renderers.pdf.printer import PdfTooLarge, Printer
 
+MEMORY_LIMIT = 2 * 1024**3  # bytes of address space; a warm worker maps about 400 MB
+
 
 def _serve(connection: Connection) -> None:
     """The worker process: set up once, then render whatever arrives until the pipe closes."""
+    # A document that would need more memory than this fails alone, not the machine.
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     try:
         printer = Printer(Path(connection.recv_bytes().decode()))
     except Exception as error:  # reported to the parent, which raises it

@@ -74,7 +74,9 @@ class RenderWorker:
         self._stop()
         ours, theirs = socket.socketpair()
         with theirs:
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(_PROJECT_ROOT), *sys.path])}
+            # Not our configuration (keys, database URLs): the worker needs none of it.
+            env = {k: v for k, v in os.environ.items() if not k.startswith("MADOGUCHI_")}
+            env["PYTHONPATH"] = os.pathsep.join([str(_PROJECT_ROOT), *sys.path])
             self._process = subprocess.Popen(  # noqa: S603 -- our own module, no shell
                 [sys.executable, "-m", "renderers.pdf.serve", str(theirs.fileno())],
                 pass_fds=(theirs.fileno(),),
