@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from engine.documents import development
 from engine.documents.signing import DocumentSigner
 from tests.documents.pdfsig import pdfsig
@@ -12,6 +14,8 @@ from tests.documents.tampering import append_update, flip_byte_in_signed_range
 VALID = "Signature Validation: Signature is Valid."
 TRUSTED = "Certificate Validation: Certificate is Trusted."
 WHOLE = "Total document signed"
+
+pytestmark = pytest.mark.usefixtures("stamp_font")  # signing needs it
 
 
 def test_pdfsig_finds_the_signature_valid_trusted_and_whole(

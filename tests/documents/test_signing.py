@@ -25,6 +25,8 @@ from engine.documents.verification import VerdictCode, verify_pdf
 from tests.documents.conftest import NOW, OFFICE
 from tests.documents.pdfs import one_page_pdf
 
+pytestmark = pytest.mark.usefixtures("stamp_font")  # signing needs it
+
 
 def test_first_run_makes_a_development_ca_readable_by_the_owner_only(
     signer: DocumentSigner, signing_dir: Path

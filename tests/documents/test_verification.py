@@ -11,6 +11,8 @@ from engine.documents.verification import MAX_PDF_BYTES, VerdictCode, verify_pdf
 from tests.documents.pdfs import one_page_pdf
 from tests.documents.tampering import append_update, flip_byte_in_signed_range
 
+pytestmark = pytest.mark.usefixtures("stamp_font")  # signing needs it
+
 
 def test_an_untouched_document_is_valid(signer: DocumentSigner, signed: bytes) -> None:
     verdict = verify_pdf(signed, signer.trust_roots)
