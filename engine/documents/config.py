@@ -17,8 +17,11 @@ class SigningConfig:
     Key sources, first match wins: ``pkcs11_module`` (not supported yet: refused clearly),
     ``p12_file`` (+ ``password``), ``key_file`` + ``cert_file`` (PEM, + ``password`` if the
     key is encrypted), otherwise a development CA generated into ``data_dir``.
-    B-T needs ``tsa_url``; B-LT needs ``validation_roots`` (PEM certificates the chain ends
-    in) and takes ``crl_files`` (PEM or DER) as revocation data to embed. Nothing is fetched."""
+    ``trust_roots`` are the roots the signing certificate chains to: our documents are
+    verified against them (default: the self-signed certificates among the chain).
+    B-T needs ``tsa_url`` (``tsa_roots``: the roots its certificates chain to, for checking
+    its timestamps); B-LT needs the timestamp too and ``crl_files`` (PEM or DER), the
+    revocation data embedded with the chain. Nothing is ever fetched."""
 
     data_dir: Path
     office_name: str
@@ -29,7 +32,8 @@ class SigningConfig:
     password: str | None = None
     pkcs11_module: str | None = None
     tsa_url: str | None = None
-    validation_roots: tuple[Path, ...] = ()
+    tsa_roots: tuple[Path, ...] = ()
+    trust_roots: tuple[Path, ...] = ()
     crl_files: tuple[Path, ...] = ()
     stamp_font: Path | None = DEFAULT_STAMP_FONT
 
@@ -55,7 +59,8 @@ class SigningConfig:
             password=values.get("MADOGUCHI_SIGNING_PASSWORD") or None,
             pkcs11_module=values.get("MADOGUCHI_SIGNING_PKCS11_MODULE") or None,
             tsa_url=values.get("MADOGUCHI_TSA_URL") or None,
-            validation_roots=paths("MADOGUCHI_VALIDATION_ROOTS"),
+            tsa_roots=paths("MADOGUCHI_TSA_ROOTS"),
+            trust_roots=paths("MADOGUCHI_TRUST_ROOTS"),
             crl_files=paths("MADOGUCHI_VALIDATION_CRLS"),
             stamp_font=path("MADOGUCHI_STAMP_FONT") or DEFAULT_STAMP_FONT,
         )

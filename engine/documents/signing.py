@@ -42,23 +42,20 @@ class DocumentSigner:
     def __init__(self, config: SigningConfig, *, timestamper: TimeStamper | None = None) -> None:
         self._config = config
         key, self.certificate, chain, self.is_development = _load_key(config)
-        self.trust_roots: tuple[x509.Certificate, ...] = (
-            chain[-1:]
-            if self.is_development
-            else tuple(_read_certificates(config.validation_roots))
-        )
+        self.trust_roots: tuple[x509.Certificate, ...] = _trust_roots(config, chain)
+        self.timestamp_roots = tuple(_read_certificates(config.tsa_roots))
         self._signer = _simple_signer(key, self.certificate, chain)
         self._timestamper = timestamper or _http_timestamper(config.tsa_url)
-        self._validation_roots = tuple(_read_certificates(config.validation_roots))
-        if self._validation_roots and self._timestamper is None:
+        self._crls = _read_crls(config.crl_files)
+        if self._crls and self._timestamper is None:
             raise SigningSetupError(
-                "B-LT needs a timestamp: set MADOGUCHI_TSA_URL with MADOGUCHI_VALIDATION_ROOTS"
+                "B-LT needs a timestamp: set MADOGUCHI_TSA_URL with MADOGUCHI_VALIDATION_CRLS"
             )
         self._stamp_style(config.office_name)  # a missing font shows now, not at the first PDF
 
     @property
     def level(self) -> PadesLevel:
-        if self._validation_roots:
+        if self._crls:
             return PadesLevel.B_LT
         return PadesLevel.B_T if self._timestamper else PadesLevel.B_B
 
@@ -79,7 +76,7 @@ class DocumentSigner:
             reason=reason,
             location=location,
             name=office,
-            embed_validation_info=bool(self._validation_roots),
+            embed_validation_info=bool(self._crls),
             validation_context=self._validation_context(),
         )
         field = fields.SigFieldSpec(
@@ -104,13 +101,13 @@ class DocumentSigner:
         )
 
     def _validation_context(self) -> Any:
-        if not self._validation_roots:
+        if not self._crls:
             return None
         from pyhanko_certvalidator import ValidationContext
 
         return ValidationContext(
-            trust_roots=[_asn1(root) for root in self._validation_roots],
-            crls=[path.read_bytes() for path in self._config.crl_files],
+            trust_roots=[_asn1(root) for root in (*self.trust_roots, *self.timestamp_roots)],
+            crls=list(self._crls),
             allow_fetching=False,
         )
 
@@ -149,6 +146,38 @@ def _load_key(
         raise SigningSetupError(f"cannot read the signing key: {error}") from error
     identity = development.load_or_create(config.data_dir)
     return identity.signer.key, identity.signer.certificate, (identity.root,), True
+
+
+def _trust_roots(
+    config: SigningConfig, chain: Sequence[x509.Certificate]
+) -> tuple[x509.Certificate, ...]:
+    try:
+        configured = _read_certificates(config.trust_roots)
+    except (OSError, ValueError) as error:
+        raise SigningSetupError(f"cannot read MADOGUCHI_TRUST_ROOTS: {error}") from error
+    roots = tuple(configured) or tuple(c for c in chain if c.issuer == c.subject)
+    if not roots:
+        raise SigningSetupError(
+            "set MADOGUCHI_TRUST_ROOTS to the root the signing certificate chains to"
+        )
+    return roots
+
+
+def _read_crls(paths: Sequence[Path]) -> tuple[bytes, ...]:
+    """The CRLs in ``paths`` as DER."""
+    crls = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+            crl = (
+                x509.load_pem_x509_crl(data)
+                if data.lstrip().startswith(b"-----BEGIN")
+                else x509.load_der_x509_crl(data)
+            )
+        except (OSError, ValueError) as error:
+            raise SigningSetupError(f"cannot read the CRL {path}: {error}") from error
+        crls.append(crl.public_bytes(serialization.Encoding.DER))
+    return tuple(crls)
 
 
 def _simple_signer(

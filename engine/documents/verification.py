@@ -47,19 +47,29 @@ class Verdict:
         return self.code is VerdictCode.VALID
 
 
-def verify_pdf(pdf: bytes, trust_roots: Sequence[x509.Certificate]) -> Verdict:
-    """The verdict on the first signature of ``pdf`` against ``trust_roots``; never raises
-    for what is inside ``pdf``. Nothing is fetched from the network."""
+def verify_pdf(
+    pdf: bytes,
+    trust_roots: Sequence[x509.Certificate],
+    *,
+    timestamp_roots: Sequence[x509.Certificate] = (),
+) -> Verdict:
+    """The verdict on the first signature of ``pdf``, whose signer must chain to one of
+    ``trust_roots`` and whose timestamp, if any, to one of ``timestamp_roots`` (default:
+    ``trust_roots``). Never raises for what is inside ``pdf``; nothing is fetched."""
     if len(pdf) > MAX_PDF_BYTES or not pdf.startswith(b"%PDF-"):
         return Verdict(VerdictCode.UNREADABLE)
     try:
-        return _verify(pdf, trust_roots)
+        return _verify(pdf, trust_roots, timestamp_roots or trust_roots)
     except Exception:  # a malformed PDF can fail anywhere inside pyHanko: one answer for all
         logger.info("unreadable PDF offered for verification", exc_info=True)
         return Verdict(VerdictCode.UNREADABLE)
 
 
-def _verify(pdf: bytes, trust_roots: Sequence[x509.Certificate]) -> Verdict:
+def _verify(
+    pdf: bytes,
+    trust_roots: Sequence[x509.Certificate],
+    timestamp_roots: Sequence[x509.Certificate],
+) -> Verdict:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
@@ -69,9 +79,11 @@ def _verify(pdf: bytes, trust_roots: Sequence[x509.Certificate]) -> Verdict:
     signatures = reader.embedded_regular_signatures
     if not signatures:
         return Verdict(VerdictCode.NOT_SIGNED)
-    roots = [_asn1(root) for root in trust_roots]
-    context = ValidationContext(trust_roots=roots, allow_fetching=False)
-    status = validate_pdf_signature(signatures[0], signer_validation_context=context)
+    status = validate_pdf_signature(
+        signatures[0],
+        signer_validation_context=_context(ValidationContext, trust_roots),
+        ts_validation_context=_context(ValidationContext, timestamp_roots),
+    )
     certificate = x509.load_der_x509_certificate(status.signing_cert.dump())
     timestamp = status.timestamp_validity
     found = Verdict(
@@ -90,6 +102,11 @@ def _verify(pdf: bytes, trust_roots: Sequence[x509.Certificate]) -> Verdict:
     if not (status.trusted and status.bottom_line):
         return _with(found, VerdictCode.UNTRUSTED)
     return found
+
+
+def _context(context_class: Any, roots: Sequence[x509.Certificate]) -> Any:
+    # Explicit roots only: an empty list trusts nothing (no fall-back to the system's).
+    return context_class(trust_roots=[_asn1(root) for root in roots], allow_fetching=False)
 
 
 def _with(verdict: Verdict, code: VerdictCode) -> Verdict:

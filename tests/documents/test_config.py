@@ -22,7 +22,8 @@ def test_every_variable_is_read() -> None:
             "MADOGUCHI_SIGNING_PASSWORD": "pw",
             "MADOGUCHI_SIGNING_PKCS11_MODULE": "/usr/lib/pkcs11.so",
             "MADOGUCHI_TSA_URL": "https://tsa.example.jp/tsa",
-            "MADOGUCHI_VALIDATION_ROOTS": "/keys/root.pem",
+            "MADOGUCHI_TSA_ROOTS": "/keys/tsa-root.pem",
+            "MADOGUCHI_TRUST_ROOTS": "/keys/root.pem",
             "MADOGUCHI_VALIDATION_CRLS": "/keys/root.crl",
             "MADOGUCHI_STAMP_FONT": "/fonts/office.otf",
         },
@@ -38,7 +39,8 @@ def test_every_variable_is_read() -> None:
         password="pw",  # noqa: S106 -- a test value
         pkcs11_module="/usr/lib/pkcs11.so",
         tsa_url="https://tsa.example.jp/tsa",
-        validation_roots=(Path("/keys/root.pem"),),
+        tsa_roots=(Path("/keys/tsa-root.pem"),),
+        trust_roots=(Path("/keys/root.pem"),),
         crl_files=(Path("/keys/root.crl"),),
         stamp_font=Path("/fonts/office.otf"),
     )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import stat
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import pytest
 from asn1crypto import keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -87,27 +88,21 @@ def test_another_office_name_can_be_given_per_document(signer: DocumentSigner) -
 
 def test_keys_from_pem_files(tmp_path: Path) -> None:
     root = development.new_root(development.name("Test root", "Test"), now=NOW)
-    leaf = development.issue(root, development.name("Shinjuku City", "Test"), now=NOW)
-    key_file, cert_file = tmp_path / "key.pem", tmp_path / "cert.pem"
-    key_file.write_bytes(
-        leaf.key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.BestAvailableEncryption(b"secret"),
-        )
-    )
-    cert_file.write_bytes(leaf.certificate.public_bytes(serialization.Encoding.PEM))
-    config = SigningConfig(
-        data_dir=tmp_path, office_name=OFFICE, key_file=key_file, cert_file=cert_file,
-        password="secret",  # noqa: S106 -- a test key
-    )  # fmt: skip
-    signer = DocumentSigner(config)
+    signer = DocumentSigner(_pem_config(tmp_path, root))
     assert not signer.is_development
     assert not (tmp_path / development.BUNDLE_NAME).exists()
+    assert signer.trust_roots == (root.certificate,)
     signed = signer.sign_pdf(one_page_pdf(), reason="r", location="l")
-    verdict = verify_pdf(signed, [root.certificate])
+    verdict = verify_pdf(signed, signer.trust_roots)
     assert verdict.code is VerdictCode.VALID
     assert not verdict.development
+
+
+def test_a_configured_key_needs_the_root_it_chains_to(tmp_path: Path) -> None:
+    root = development.new_root(development.name("Test root", "Test"), now=NOW)
+    config = replace(_pem_config(tmp_path, root), trust_roots=())
+    with pytest.raises(SigningSetupError, match="MADOGUCHI_TRUST_ROOTS"):
+        DocumentSigner(config)
 
 
 def test_keys_from_a_pkcs12_file(tmp_path: Path) -> None:
@@ -149,39 +144,72 @@ def test_a_timestamp_makes_it_b_t(signing_dir: Path, tmp_path: Path) -> None:
         SigningConfig(data_dir=signing_dir, office_name=OFFICE), timestamper=_timestamper()
     )
     signed = signer.sign_pdf(one_page_pdf(), reason="r", location="l")
-    verdict = verify_pdf(signed, [*signer.trust_roots, _TSA_ROOT.certificate])
+    verdict = verify_pdf(signed, signer.trust_roots, timestamp_roots=[_TSA_ROOT.certificate])
     assert signer.level is PadesLevel.B_T
     assert verdict.code is VerdictCode.VALID
     assert verdict.level == "B-T"
+    # A timestamp from an authority nobody configured does not count.
+    assert verify_pdf(signed, signer.trust_roots).code is VerdictCode.UNTRUSTED
 
 
-def test_validation_data_makes_it_b_lt(signing_dir: Path, tmp_path: Path) -> None:
-    roots = tmp_path / "roots.pem"
-    roots.write_bytes(
-        development_roots(signing_dir)[0].public_bytes(serialization.Encoding.PEM)
-        + _TSA_ROOT.certificate.public_bytes(serialization.Encoding.PEM)
+def test_validation_data_makes_it_b_lt(tmp_path: Path) -> None:
+    root = development.new_root(development.name("Test root", "Test"), now=_NOW_ISH)
+    crl = tmp_path / "root.crl"
+    crl.write_bytes(_empty_crl(root))
+    tsa_root = tmp_path / "tsa-root.pem"
+    tsa_root.write_bytes(_TSA_ROOT.certificate.public_bytes(serialization.Encoding.PEM))
+    config = replace(
+        _pem_config(tmp_path, root, now=_NOW_ISH), crl_files=(crl,), tsa_roots=(tsa_root,)
     )
-    config = SigningConfig(data_dir=signing_dir, office_name=OFFICE, validation_roots=(roots,))
     signer = DocumentSigner(config, timestamper=_timestamper())
     signed = signer.sign_pdf(one_page_pdf(), reason="r", location="l")
-    verdict = verify_pdf(signed, [development_roots(signing_dir)[0], _TSA_ROOT.certificate])
+    verdict = verify_pdf(signed, signer.trust_roots, timestamp_roots=signer.timestamp_roots)
     assert signer.level is PadesLevel.B_LT
     assert verdict.code is VerdictCode.VALID
     assert verdict.level == "B-LT"
     assert b"/DSS" in signed
+    assert b"/CRLs" in signed  # the revocation data travels with the document
 
 
-def test_validation_data_without_a_timestamp_is_refused(signing_dir: Path, tmp_path: Path) -> None:
-    roots = tmp_path / "roots.pem"
-    roots.write_bytes(_TSA_ROOT.certificate.public_bytes(serialization.Encoding.PEM))
-    config = SigningConfig(data_dir=signing_dir, office_name=OFFICE, validation_roots=(roots,))
+def test_validation_data_without_a_timestamp_is_refused(tmp_path: Path) -> None:
+    root = development.new_root(development.name("Test root", "Test"), now=_NOW_ISH)
+    crl = tmp_path / "root.crl"
+    crl.write_bytes(_empty_crl(root))
+    config = replace(_pem_config(tmp_path, root), crl_files=(crl,))
     with pytest.raises(SigningSetupError, match="MADOGUCHI_TSA_URL"):
         DocumentSigner(config)
 
 
-# The timestamp is taken now, inside pyHanko: its certificates must be valid now.
-_TSA_TIME = datetime.now(UTC) - timedelta(days=1)
-_TSA_ROOT = development.new_root(development.name("Test timestamp root", "Test"), now=_TSA_TIME)
+def _pem_config(folder: Path, root: development.Issued, *, now: datetime = NOW) -> SigningConfig:
+    """A signing key (encrypted PEM) and certificate under ``root``, configured as files."""
+    leaf = development.issue(root, development.name("Shinjuku City", "Test"), now=now)
+    key_file, cert_file, root_file = folder / "key.pem", folder / "cert.pem", folder / "root.pem"
+    encryption = serialization.BestAvailableEncryption(b"secret")
+    pkcs8 = serialization.PrivateFormat.PKCS8
+    key_file.write_bytes(leaf.key.private_bytes(serialization.Encoding.PEM, pkcs8, encryption))
+    cert_file.write_bytes(leaf.certificate.public_bytes(serialization.Encoding.PEM))
+    root_file.write_bytes(root.certificate.public_bytes(serialization.Encoding.PEM))
+    return SigningConfig(
+        data_dir=folder, office_name=OFFICE, key_file=key_file, cert_file=cert_file,
+        password="secret", trust_roots=(root_file,),  # noqa: S106 -- a test key
+    )  # fmt: skip
+
+
+def _empty_crl(root: development.Issued) -> bytes:
+    crl = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(root.certificate.subject)
+        .last_update(_NOW_ISH)
+        .next_update(datetime.now(UTC) + timedelta(days=7))
+        .sign(root.key, hashes.SHA256())
+    )
+    return crl.public_bytes(serialization.Encoding.PEM)
+
+
+# Timestamps are taken and revocation data checked now, inside pyHanko: the certificates
+# and CRLs these involve must be valid at the real time of the test run.
+_NOW_ISH = datetime.now(UTC) - timedelta(days=1)
+_TSA_ROOT = development.new_root(development.name("Test timestamp root", "Test"), now=_NOW_ISH)
 
 
 def _timestamper() -> Any:
@@ -191,7 +219,7 @@ def _timestamper() -> Any:
     tsa = development.issue(
         _TSA_ROOT,
         development.name("Test TSA", "Test"),
-        now=_TSA_TIME,
+        now=_NOW_ISH,
         timestamping=True,
         key=rsa_key,
     )
