@@ -7,6 +7,7 @@ in a worker thread (``anyio.to_thread.run_sync``) or process, never directly."""
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 FIELD_NAME = "MadoguchiSignature"
 
+logger = logging.getLogger(__name__)
+
 
 class PadesLevel(StrEnum):
     B_B = "B-B"
@@ -43,7 +46,7 @@ class DocumentSigner:
         self._config = config
         key, self.certificate, chain, self.is_development = _load_key(config)
         self.trust_roots: tuple[x509.Certificate, ...] = _trust_roots(config, chain)
-        self.timestamp_roots = tuple(_read_certificates(config.tsa_roots))
+        self.timestamp_roots = _certificates(config.tsa_roots, "MADOGUCHI_TSA_ROOTS")
         self._signer = _simple_signer(key, self.certificate, chain)
         self._timestamper = timestamper or _http_timestamper(config.tsa_url)
         self._crls = _read_crls(config.crl_files)
@@ -52,6 +55,11 @@ class DocumentSigner:
                 "B-LT needs a timestamp: set MADOGUCHI_TSA_URL with MADOGUCHI_VALIDATION_CRLS"
             )
         self._stamp_style(config.office_name)  # a missing font shows now, not at the first PDF
+        if self.is_development:
+            logger.warning(
+                "signing with the development key in %s: documents say NOT FOR REAL USE",
+                config.data_dir,
+            )
 
     @property
     def level(self) -> PadesLevel:
@@ -123,7 +131,7 @@ def _load_key(
     """The signing key, its certificate, the other certificates of its chain, and whether
     it is the development key."""
     password = config.password.encode() if config.password else None
-    chain = tuple(_read_certificates(config.chain_files))
+    chain = _certificates(config.chain_files, "MADOGUCHI_SIGNING_CHAIN")
     if config.pkcs11_module:
         # pyHanko's PKCS11Signer (pyhanko.sign.pkcs11, with python-pkcs11) is where a
         # hardware token would plug in; until that is wired and tested, refuse clearly.
@@ -151,11 +159,11 @@ def _load_key(
 def _trust_roots(
     config: SigningConfig, chain: Sequence[x509.Certificate]
 ) -> tuple[x509.Certificate, ...]:
-    try:
-        configured = _read_certificates(config.trust_roots)
-    except (OSError, ValueError) as error:
-        raise SigningSetupError(f"cannot read MADOGUCHI_TRUST_ROOTS: {error}") from error
-    roots = tuple(configured) or tuple(c for c in chain if c.issuer == c.subject)
+    configured = _certificates(config.trust_roots, "MADOGUCHI_TRUST_ROOTS")
+    self_signed = tuple(
+        certificate for certificate in chain if certificate.issuer == certificate.subject
+    )
+    roots = configured or self_signed
     if not roots:
         raise SigningSetupError(
             "set MADOGUCHI_TRUST_ROOTS to the root the signing certificate chains to"
@@ -209,15 +217,19 @@ def _http_timestamper(url: str | None) -> TimeStamper | None:
     return HTTPTimeStamper(url)
 
 
-def _read_certificates(paths: Sequence[Path]) -> list[x509.Certificate]:
+def _certificates(paths: Sequence[Path], setting: str) -> tuple[x509.Certificate, ...]:
+    """The certificates in ``paths`` (PEM, several to a file, or DER)."""
     certificates: list[x509.Certificate] = []
     for path in paths:
-        data = path.read_bytes()
-        if b"-----BEGIN" in data:
-            certificates.extend(x509.load_pem_x509_certificates(data))
-        else:
-            certificates.append(x509.load_der_x509_certificate(data))
-    return certificates
+        try:
+            data = path.read_bytes()
+            if b"-----BEGIN" in data:
+                certificates.extend(x509.load_pem_x509_certificates(data))
+            else:
+                certificates.append(x509.load_der_x509_certificate(data))
+        except (OSError, ValueError) as error:
+            raise SigningSetupError(f"cannot read {path} ({setting}): {error}") from error
+    return tuple(certificates)
 
 
 def _asn1(certificate: x509.Certificate) -> Any:
