@@ -149,7 +149,9 @@ def decode_document_token(token: str, keys: DocumentKeys, *, issuer: str) -> Doc
             },
         )
         return _Payload.model_validate(payload).claims()
-    except (JOSEError, ValidationError) as error:
+    # python-jose raises TypeError and the like for claims of the wrong type (an "iat" of
+    # null): those are forged or broken tokens too, not our errors.
+    except (JOSEError, ValidationError, TypeError, ValueError, OverflowError) as error:
         raise InvalidDocumentToken(str(error)) from error
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jose import jwk, jwt
 
 from engine.documents.codes import new_document_code
@@ -26,6 +28,9 @@ from engine.documents.tokens import (
 )
 
 ISSUER = "https://madoguchi.city.example.jp"
+_FUZZ_KEY = ec.generate_private_key(ec.SECP256R1())
+_CLAIM_NAMES = ["iss", "sub", "aud", "iat", "exp", "kind", "procedure", "reference", "issued_at",
+                "sha256", "nbf", "jti"]  # fmt: skip
 ISSUED = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
 
@@ -175,3 +180,27 @@ def test_lifetime_is_long_but_bounded(keys: DocumentKeys, claims: DocumentClaims
     payload = _payload(issue_document_token(claims, keys, issuer=ISSUER, now=ISSUED))
     lifetime = timedelta(seconds=int(str(payload["exp"])) - int(str(payload["iat"])))
     assert timedelta(days=365 * 10) < lifetime < timedelta(days=366 * 31)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_is_refused_cleanly(text: str) -> None:
+    keys = DocumentKeys(_FUZZ_KEY)
+    _refused(text, keys)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.sampled_from(_CLAIM_NAMES), json_values, max_size=len(_CLAIM_NAMES)))
+def test_signed_but_odd_claims_are_refused_cleanly(payload: dict[str, object]) -> None:
+    keys = DocumentKeys(_FUZZ_KEY)
+    # Our own key signed it: only the claims can be wrong, and that must never crash.
+    _refused(keys.sign(payload), keys)
