@@ -44,7 +44,7 @@ def median_seconds(run: Callable[[], object], runs: int = RUNS) -> float:
 
 
 def bare_render() -> Callable[[], object]:
-    import weasyprint  # heavy: only this measurement loads it in the bench process
+    import weasyprint  # noqa: PLC0415 -- heavy: only this measurement loads it
 
     return lambda: weasyprint.HTML(string=MINIMAL).write_pdf()
 
