@@ -48,7 +48,8 @@ def _worker(arguments: argparse.Namespace) -> int:
     if arguments.once:
         done = worker.run_once()
         print(
-            f"timers fired {done.timers}, mails sent {done.delivered}, failed {done.failed}, "
+            f"timers fired {done.timers}, mails sent {done.delivered}, documents issued "
+            f"{done.documents}, failed {done.failed}, "
             f"expired records removed {done.cleaned}",
             file=sys.stderr,
         )

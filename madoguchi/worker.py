@@ -24,11 +24,13 @@ from auth.models import User
 from auth.sessions import SessionService
 from auth.texts import compose
 from auth.throttle import LoginThrottle
+from engine.documents.requests import ISSUE
 from engine.storage import outbox
 from engine.storage.drafts import DraftService
 from engine.storage.files import AttachmentService
 from engine.storage.models import Submission, utcnow
 from engine.workflow.service import NOTIFY, NOTIFY_STAFF, WorkflowService
+from madoguchi.issuing import Issuer, Prepared
 from madoguchi.web.services import SESSION_IDLE, SESSION_TTL, Services
 
 log = logging.getLogger("madoguchi.worker")
@@ -42,18 +44,20 @@ class Round:
     """What one round of work did."""
 
     timers: int = 0
-    delivered: int = 0
+    delivered: int = 0  # mails
+    documents: int = 0
     failed: int = 0
     cleaned: int = 0
 
     @property
     def busy(self) -> bool:
-        return bool(self.timers or self.delivered)
+        return bool(self.timers or self.delivered or self.documents)
 
 
 class Worker:
     def __init__(self, services: Services) -> None:
         self.services = services
+        self.issuer = Issuer(services)
         self._cleaned_at: datetime | None = None
 
     def run_once(self, now: datetime | None = None) -> Round:
@@ -61,6 +65,8 @@ class Worker:
         done = Round()
         done.timers = self._fire_timers(at)
         done.delivered, done.failed = self._deliver(at)
+        done.documents, failed = self._issue_documents(at)
+        done.failed += failed
         if self._cleaned_at is None or at - self._cleaned_at >= CLEAN_EVERY:
             done.cleaned = self._clean(at)
             self._cleaned_at = at
@@ -87,10 +93,46 @@ class Worker:
             db.commit()
             return fired
 
+    def _issue_documents(self, now: datetime) -> tuple[int, int]:
+        """Documents asked for: read (short transaction), render and sign (none open),
+        then record the document and remove the item (short transaction)."""
+        issued = failed = 0
+        prepared: list[tuple[int, Prepared | None]] = []
+        with self.services.db() as db:
+            for item in outbox.claim(db, 5, now=now, kinds=(ISSUE,)):
+                try:
+                    with db.begin_nested():
+                        prepared.append((item.id, self.issuer.prepare(db, dict(item.payload))))
+                except Exception as error:  # a template that cannot render: retry later
+                    log.warning("document for outbox item %s failed: %s", item.id, error)
+                    outbox.failed(db, item, repr(error), now=lambda: now)
+                    failed += 1
+            db.commit()
+        for item_id, ready in prepared:
+            try:
+                signed = self.issuer.produce(ready) if ready is not None else None
+            except Exception as error:  # a render refused or timed out: retry later
+                log.warning("document for outbox item %s failed: %s", item_id, error)
+                with self.services.db() as db:
+                    waiting = db.get(outbox.OutboxItem, item_id)
+                    if waiting is not None:
+                        outbox.failed(db, waiting, repr(error), now=lambda: now)
+                    db.commit()
+                failed += 1
+                continue
+            with self.services.db() as db:
+                if not outbox.take(db, item_id):
+                    continue  # another worker recorded it
+                if ready is not None and signed is not None:
+                    self.issuer.record(db, ready, signed)
+                db.commit()
+            issued += 1
+        return issued, failed
+
     def _deliver(self, now: datetime) -> tuple[int, int]:
         delivered = failed = 0
         with self.services.db() as db:
-            for item in outbox.claim(db, BATCH, now=now):
+            for item in outbox.claim(db, BATCH, now=now, kinds=(NOTIFY, NOTIFY_STAFF)):
                 try:
                     self._handle(db, item)
                 except Exception as error:  # a mail server's refusal, say: retry later

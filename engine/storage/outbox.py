@@ -42,9 +42,16 @@ def enqueue(
     return item
 
 
-def claim(session: Session, limit: int, *, now: datetime | None = None) -> list[OutboxItem]:
-    """Items due now, oldest first, locked for this transaction: other workers skip them
-    (PostgreSQL; SQLite has one writer at a time anyway)."""
+def claim(
+    session: Session,
+    limit: int,
+    *,
+    now: datetime | None = None,
+    kinds: tuple[str, ...] | None = None,
+) -> list[OutboxItem]:
+    """Items due now (of ``kinds`` only, if given), oldest first, locked for
+    this transaction: other workers skip them (PostgreSQL; SQLite has one writer at a time
+    anyway)."""
     query = (
         select(OutboxItem)
         .where(OutboxItem.available_at <= (now or utcnow()))
@@ -53,7 +60,16 @@ def claim(session: Session, limit: int, *, now: datetime | None = None) -> list[
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    if kinds:
+        query = query.where(OutboxItem.kind.in_(kinds))
     return list(session.scalars(query))
+
+
+def take(session: Session, item_id: int) -> bool:
+    """Remove the item in the caller's transaction; False if it was gone already (another
+    worker took it), so that work done twice is recorded once."""
+    result = session.execute(delete(OutboxItem).where(OutboxItem.id == item_id))
+    return bool(getattr(result, "rowcount", 0) == 1)
 
 
 def done(session: Session, item: OutboxItem) -> None:

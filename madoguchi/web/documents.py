@@ -1,16 +1,31 @@
 """Issued documents on the web: downloads for the applicant and for the clerks of the
-case's department, and the public page a verification code leads to."""
+case's department, the public page a verification code leads to, checking an uploaded
+PDF, and the JWS and JWKS for checking offline."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import select
-from starlette.responses import Response, StreamingResponse
+from starlette.datastructures import UploadFile
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
 from engine.definitions.models import Document as DocumentSpec
 from engine.documents import requests
+from engine.documents.codes import normalize_document_code
+from engine.documents.config import SigningConfig
 from engine.documents.models import Document
+from engine.documents.requests import RECEIPT
+from engine.documents.tokens import (
+    DocumentClaims,
+    DocumentKeys,
+    DocumentKind,
+    issue_document_token,
+)
 from engine.storage.definitions import DefinitionStore
 from engine.storage.errors import NotFound
 from engine.storage.models import Submission
@@ -20,7 +35,10 @@ from madoguchi.web import screens
 from madoguchi.web.downloads import content_disposition, stream_chunks
 from madoguchi.web.endpoint import Call
 from madoguchi.web.errors import SeeOther
+from madoguchi.web.visitor import ensure_session
 from renderers.html import pages
+
+MAX_UPLOAD = 20 * 1024 * 1024  # engine.documents.verification reads no more either
 
 
 def application_document(call: Call) -> Response:
@@ -35,23 +53,87 @@ def application_document(call: Call) -> Response:
 
 def verify(call: Call) -> Response:
     """What the code printed on a document stands for: no sign-in needed."""
-    code = call.params["code"].strip().upper()
+    ensure_session(call.visitor, call.db)  # the upload form needs a CSRF token
+    code = normalize_document_code(call.params["code"]) or call.params["code"][:64]
     document = call.db.scalar(select(Document).where(Document.code == code))
     if document is None:
-        return screens.respond(call, pages.VerifyPage(code=code), status=404)
+        page = pages.VerifyPage(code=code, csrf_token=call.visitor.csrf_token or "")
+        return screens.respond(call, page, status=404)
+    return screens.respond(call, _described(call, document))
+
+
+def verify_form(call: Call) -> Response:
+    ensure_session(call.visitor, call.db)
+    return screens.respond(call, pages.VerifyPage(csrf_token=call.visitor.csrf_token or ""))
+
+
+def verify_upload(call: Call) -> Response:
+    """Check an uploaded PDF: its signature (intact, ours, nothing appended) and whether
+    we issued a document with exactly these bytes."""
+    upload = call.form.get("document") if call.form is not None else None
+    data = upload.file.read(MAX_UPLOAD + 1) if isinstance(upload, UploadFile) else b""
+    from engine.documents.verification import verify_pdf  # noqa: PLC0415 -- pyHanko: heavy
+
+    verdict = verify_pdf(data, trust_roots(call)) if data else None
+    digest = hashlib.sha256(data).hexdigest()
+    document = call.db.scalar(select(Document).where(Document.sha256 == digest)) if data else None
+    token = call.visitor.csrf_token or ""
+    code = verdict.code.value if verdict is not None else "unreadable"
+    if document is None:
+        return screens.respond(call, pages.VerifyPage(verdict=code, csrf_token=token))
+    return screens.respond(call, replace(_described(call, document), verdict=code))
+
+
+def jwks(call: Call) -> Response:
+    """The public keys of the verification codes' JWS, for checking them offline."""
+    return JSONResponse(DocumentKeys.load_or_create(call.services.settings.data).jwks())
+
+
+def token(call: Call) -> Response:
+    """A document's facts as an ES256 JWS (verifiable with /.well-known/jwks.json)."""
+    code = normalize_document_code(call.params["code"]) or ""
+    document = call.db.scalar(select(Document).where(Document.code == code))
+    if document is None:
+        raise NotFound("no such document")
+    submission = call.db.get(Submission, document.submission_id)
+    assert submission is not None  # noqa: S101 -- a foreign key
+    claims = DocumentClaims(
+        document_id=document.code,
+        kind=DocumentKind.RECEIPT if document.name == RECEIPT else DocumentKind.DECISION,
+        procedure=submission.procedure,
+        reference=submission.reference,
+        issued_at=document.issued_at,
+        sha256=document.sha256,
+    )
+    keys = DocumentKeys.load_or_create(call.services.settings.data)
+    issuer = call.services.settings.base_url.rstrip("/")
+    jws = issue_document_token(claims, keys, issuer=issuer, now=document.issued_at)
+    return PlainTextResponse(jws, media_type="application/jose")
+
+
+def trust_roots(call: Call) -> tuple[Any, ...]:
+    """The roots our documents' signatures chain to (the configured ones, or the
+    development CA's)."""
+    from engine.documents.signing import DocumentSigner  # noqa: PLC0415 -- pyHanko: heavy
+
+    config = SigningConfig.from_values(os.environ, data_dir=call.services.settings.data)
+    return tuple(DocumentSigner(config).trust_roots)
+
+
+def _described(call: Call, document: Document) -> pages.VerifyPage:
     submission = call.db.get(Submission, document.submission_id)
     assert submission is not None  # noqa: S101 -- a foreign key
     definition = DefinitionStore(call.db).load(submission.definition_version_id).definition
-    page = pages.VerifyPage(
-        code=code,
+    return pages.VerifyPage(
+        code=document.code,
         document=title_of(definition.documents, document.name),
         procedure_title=definition.title,
         reference=submission.reference,
         issued_text=screens.when_text(document.issued_at, call.visitor.language),
         sha256=document.sha256,
         status="revoked" if document.revoked_at is not None else "valid",
+        csrf_token=call.visitor.csrf_token or "",
     )
-    return screens.respond(call, page)
 
 
 def links(call: Call, submission: Submission, base: str) -> list[pages.DocumentLink]:

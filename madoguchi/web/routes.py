@@ -95,7 +95,13 @@ routes = [
         methods=GET,
         name="documents.application",
     ),
+    Route("/verify", endpoint(documents.verify_form), methods=GET, name="documents.verify_form"),
+    Route(
+        "/verify", endpoint(documents.verify_upload), methods=POST, name="documents.verify_upload"
+    ),
+    Route("/verify/{code}.jws", endpoint(documents.token), methods=GET, name="documents.token"),
     Route("/verify/{code}", endpoint(documents.verify), methods=GET, name="documents.verify"),
+    Route("/.well-known/jwks.json", endpoint(documents.jwks), methods=GET, name="documents.jwks"),
     Route("/status", endpoint(status.lookup_form), methods=GET, name="status.lookup_form"),
     Route("/status", endpoint(status.lookup), methods=POST, name="status.lookup"),
     Route("/sign-in", endpoint(accounts.sign_in_form), methods=GET, name="accounts.sign_in_form"),

@@ -273,15 +273,22 @@ class StatusDetail:
 @dataclass(frozen=True)
 class VerifyPage:
     """What a verification code stands for, for anyone holding the printed document:
-    ``document`` is None for an unknown code. ``status`` is "valid" or "revoked"."""
+    ``document`` is None for an unknown code. ``status`` is "valid" or "revoked".
+    After an upload (posted as ``document`` with ``csrf_token`` to ``upload_url``),
+    ``verdict`` is the signature check's code (valid, altered, untrusted, not_signed,
+    updated_after_signing, unreadable) and ``document`` what we issued with that file's
+    SHA-256, if anything."""
 
-    code: str
+    code: str = ""
     document: Text | None = None
     procedure_title: Text | None = None
     reference: str = ""
     issued_text: str = ""
     sha256: str = ""
     status: str = "valid"
+    verdict: str | None = None
+    csrf_token: str = ""
+    upload_url: str = "/verify"
 
     template: ClassVar[str] = "verify.html"
     heading_text: ClassVar[str] = N_("Check a document")

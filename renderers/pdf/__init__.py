@@ -5,7 +5,13 @@ turns HTML into PDF with our fonts embedded, fetching nothing but our own assets
 time and size limit. Signing is not done here.
 """
 
-from renderers.pdf.context import Decision, DocumentContext, SubmissionFacts, document_context
+from renderers.pdf.context import (
+    Decision,
+    DocumentContext,
+    SubmissionFacts,
+    Verification,
+    document_context,
+)
 from renderers.pdf.documents import document_html, receipt_html
 from renderers.pdf.printer import PdfTooLarge, RenderError, Rendering, RenderTimeout
 from renderers.pdf.render import ASSETS_DIR, render_pdf, render_report
@@ -19,6 +25,7 @@ __all__ = [
     "RenderTimeout",
     "Rendering",
     "SubmissionFacts",
+    "Verification",
     "document_context",
     "document_html",
     "receipt_html",

@@ -47,6 +47,21 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Verification:
+    """How anyone checks the document: the printed code and the page it leads to."""
+
+    code: str
+    url: str  # https://.../verify/<code>
+
+
+@dataclass(frozen=True)
+class VerificationPart:
+    code: str
+    url: str
+    qr: str  # the URL as a QR code: a data: URI of an SVG image
+
+
+@dataclass(frozen=True)
 class SubmissionFacts:
     """What the office knows of one submission, as plain data the caller reads for us."""
 
@@ -56,6 +71,7 @@ class SubmissionFacts:
     due_date: date | None = None  # the processing period's last day, if it is known
     status_url: str | None = None  # where the applicant follows the application (https)
     decision: Decision | None = None
+    verification: Verification | None = None
 
     def __post_init__(self) -> None:
         if self.submitted_at.utcoffset() is None:
@@ -139,6 +155,7 @@ class DocumentContext:
     status_url: str | None
     decision: DecisionPart | None = None
     contact: str | None = None
+    verification: VerificationPart | None = None
 
     def variables(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -182,7 +199,17 @@ def document_context(
         status_url=facts.status_url,
         decision=_decision(facts.decision, language),
         contact=definition.contact.get(language) if definition.contact else None,
+        verification=_verification(facts.verification),
     )
+
+
+def _verification(verification: Verification | None) -> VerificationPart | None:
+    if verification is None:
+        return None
+    import segno  # noqa: PLC0415 -- only documents draw QR codes
+
+    qr = segno.make(verification.url, error="m").svg_data_uri(border=0, scale=3)
+    return VerificationPart(verification.code, verification.url, qr)
 
 
 def _decision(decision: Decision | None, language: str) -> DecisionPart | None:

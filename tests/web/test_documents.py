@@ -3,20 +3,30 @@ office only, and the public verification page."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import secrets
+import shutil
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from engine.documents.codes import new_document_code
 from engine.documents.models import Document
+from engine.documents.requests import ISSUE
+from engine.documents.tokens import DocumentKeys, decode_document_token
+from engine.storage import outbox
 from engine.storage.models import Submission
+from engine.storage.outbox import OutboxItem
+from madoguchi.issuing import Issuer
 from madoguchi.web.services import Services
 from tests.conftest import childcare_answers
-from tests.web.conftest import outbox
+from tests.renderers.pdf_reading import pdf_text
+from tests.web.conftest import csrf_of
+from tests.web.conftest import outbox as outbox_folder
 from tests.web.flows import complete, sign_up_and_in
 from tests.web.test_citizen_path import definition_of
 from tests.web.test_console import application_url, case_url, clerk, new_client
@@ -27,7 +37,7 @@ PDF = b"%PDF-1.7\n% a stand-in for a signed receipt\n%%EOF\n"
 @pytest.fixture
 def applied(services: Services) -> tuple[TestClient, str]:
     citizen = new_client(services)
-    sign_up_and_in(citizen, outbox(services), f"citizen-{secrets.token_hex(4)}@example.jp")
+    sign_up_and_in(citizen, outbox_folder(services), f"citizen-{secrets.token_hex(4)}@example.jp")
     definition = definition_of(services, "childcare-enrollment")
     return citizen, complete(citizen, definition, childcare_answers()).reference
 
@@ -37,7 +47,7 @@ def issue(
 ) -> str:
     """Record a document as the worker would (the bytes in the file storage)."""
     blob = services.files.put(io.BytesIO(PDF), max_bytes=1_000_000)
-    code = "-".join(secrets.token_hex(2).upper() for _ in range(4))
+    code = new_document_code()
     with services.db() as db:
         submission = db.scalars(select(Submission).where(Submission.reference == reference)).one()
         now = datetime.now(UTC)
@@ -91,7 +101,7 @@ def test_only_the_applicant_and_the_office_download_it(
     url = application_url(citizen, reference)
     download = document_link(citizen.get(url).text)
     stranger = new_client(services)
-    sign_up_and_in(stranger, outbox(services), f"other-{secrets.token_hex(4)}@example.jp")
+    sign_up_and_in(stranger, outbox_folder(services), f"other-{secrets.token_hex(4)}@example.jp")
     assert stranger.get(download).status_code == 404
     staff = clerk(services, "clerk")
     case = case_url(staff, reference)
@@ -113,6 +123,71 @@ def test_the_verification_page_says_what_was_issued_and_whether_it_stands(
     notice = issue(services, reference, name="decision_notice", revoked=True)
     revoked = anyone.get(f"/verify/{notice.lower()}")
     assert "取り消されています" in revoked.text
-    unknown = anyone.get("/verify/AAAA-BBBB-CCCC-DDDD")
+    unknown = anyone.get(f"/verify/{new_document_code()}")
     assert unknown.status_code == 404
     assert "この確認コードで発行された文書はありません" in unknown.text
+
+
+def issue_for_real(services: Services, reference: str) -> None:
+    """What the worker does with the receipt this application asked for."""
+    issuer = Issuer(services)
+    with services.db() as db:
+        submission = db.scalars(select(Submission).where(Submission.reference == reference)).one()
+        item = next(
+            i
+            for i in db.scalars(select(OutboxItem).where(OutboxItem.kind == ISSUE))
+            if i.payload["submission_id"] == submission.id
+        )
+        item_id, prepared = item.id, issuer.prepare(db, dict(item.payload))
+        db.commit()
+    assert prepared is not None
+    signed = issuer.produce(prepared)
+    with services.db() as db:
+        assert outbox.take(db, item_id)
+        assert issuer.record(db, prepared, signed) is not None
+        db.commit()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_a_real_receipt_is_signed_readable_and_checkable_by_anyone(
+    services: Services, applied: tuple[TestClient, str]
+) -> None:
+    citizen, reference = applied
+    issue_for_real(services, reference)
+    url = application_url(citizen, reference)
+    page = citizen.get(url).text
+    assert "作成中" not in page
+    pdf = citizen.get(document_link(page)).content
+    text = pdf_text(pdf)
+    assert reference in text
+    assert "髙橋" in text
+    anyone = new_client(services)
+    form = anyone.get("/verify")
+    checked = anyone.post(
+        "/verify",
+        data={"csrf_token": csrf_of(form.text)},
+        files={"document": ("receipt.pdf", pdf, "application/pdf")},
+    )
+    assert "変更されていません" in checked.text
+    assert reference in checked.text
+    flipped = bytearray(pdf)
+    flipped[len(flipped) // 3] ^= 0x01
+    refused = anyone.post(
+        "/verify",
+        data={"csrf_token": csrf_of(form.text)},
+        files={"document": ("receipt.pdf", bytes(flipped), "application/pdf")},
+    )
+    assert reference not in refused.text  # not a file we issued
+    code = re.search(r"/verify/([A-Z0-9-]+)", page)
+    assert code is not None
+    jws = anyone.get(f"/verify/{code.group(1)}.jws").text
+    keys = anyone.get("/.well-known/jwks.json").json()["keys"]
+    assert keys
+    assert keys[0]["kty"] == "EC"
+    claims = decode_document_token(
+        jws,
+        DocumentKeys.load_or_create(services.settings.data),
+        issuer=services.settings.base_url.rstrip("/"),
+    )
+    assert claims.reference == reference
+    assert claims.sha256 == hashlib.sha256(pdf).hexdigest()
