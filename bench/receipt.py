@@ -1,0 +1,113 @@
+"""Seconds per signed receipt (the childcare receipt rendered by render_pdf and signed by
+DocumentSigner: PAdES B-B with the office's stamp, the QR code and verification block)
+against a bare WeasyPrint render of a minimal one-page HTML plus a bare pyHanko signature
+of it, in the same run; and the renderer worker's peak memory after many documents.
+
+Run: python bench/receipt.py [--documents N]  (default 1,000 for the memory figure; about
+four minutes). Target: at most 1.5x the bare cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from pdf_render import bare_render  # noqa: E402 -- bench/ on the path
+
+from engine.answers import validate_answers  # noqa: E402
+from engine.definitions.loader import load_definition  # noqa: E402
+from engine.documents.config import SigningConfig  # noqa: E402 -- needs the root on the path
+from engine.documents.signing import DocumentSigner  # noqa: E402
+from renderers.pdf import SubmissionFacts, Verification, receipt_html, render_pdf  # noqa: E402
+from tests.conftest import TODAY, childcare_answers  # noqa: E402
+
+OFFICE = "新宿区 子ども家庭部 保育課"
+CODE = "K7Q4-X9PA-H3MN-RT8C"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--documents", type=int, default=1000)
+    count = parser.parse_args().documents
+    html = _receipt()
+    with tempfile.TemporaryDirectory() as folder:
+        signer = DocumentSigner(SigningConfig(data_dir=Path(folder), office_name=OFFICE))
+        bare_pdf = bare_render()
+
+        def ours() -> bytes:
+            pdf = render_pdf(html)
+            return signer.sign_pdf(pdf, reason="受付完了通知書", location=OFFICE)
+
+        def bare() -> bytes:
+            from pyhanko.pdf_utils.incremental_writer import (  # noqa: PLC0415 -- heavy
+                IncrementalPdfFileWriter,
+            )
+            from pyhanko.sign import fields, signers  # noqa: PLC0415
+
+            pdf = bytes(bare_pdf())  # type: ignore[call-overload]  # write_pdf() gives bytes
+            metadata = signers.PdfSignatureMetadata(
+                field_name="Signature",
+                md_algorithm="sha256",
+                subfilter=fields.SigSeedSubFilter.PADES,
+            )
+            writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+            signed = signers.sign_pdf(writer, metadata, signer=signer._signer)
+            return bytes(signed.getvalue())
+
+        ours()  # warm: the renderer worker, fonts, imports
+        bare()
+        ours_each, bare_each = _alternating(ours, bare, rounds=min(count, 50))
+        started = time.perf_counter()
+        for _ in range(max(0, count - 50)):
+            ours()
+        rest = time.perf_counter() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"receipt: render + sign {ours_each * 1000:.0f} ms vs bare render + bare sign "
+        f"{bare_each * 1000:.0f} ms, ratio {ours_each / bare_each:.2f} (target <= 1.5); "
+        f"{count:,} documents ({rest:.0f} s after the first 50); peak memory: renderer "
+        f"worker {children:.0f} MB, signing process {own:.0f} MB"
+    )
+
+
+def _alternating(
+    ours: Callable[[], bytes], bare: Callable[[], bytes], *, rounds: int
+) -> tuple[float, float]:
+    """Mean seconds per call, the two taking turns so that a busy machine slows both."""
+    totals = [0.0, 0.0]
+    for _ in range(rounds):
+        for index, action in enumerate((ours, bare)):
+            start = time.perf_counter()
+            action()
+            totals[index] += time.perf_counter() - start
+    return totals[0] / rounds, totals[1] / rounds
+
+
+def _receipt() -> str:
+    """The childcare receipt as the worker renders it, with its verification block."""
+    definition = load_definition(ROOT / "forms" / "childcare-enrollment.yaml").definition
+    answers = validate_answers(definition, childcare_answers(), today=TODAY).answers
+    facts = SubmissionFacts(
+        "MD-4H4-PYQ-R7A",
+        datetime(2026, 11, 26, 5, 5, tzinfo=UTC),
+        answers,
+        due_date=date(2026, 12, 24),
+        status_url="https://madoguchi.example.jp/applications/7Kq3pXw9",
+        verification=Verification(CODE, f"https://madoguchi.example.jp/verify/{CODE}"),
+    )
+    return receipt_html(definition, facts, "ja", office=OFFICE)
+
+
+if __name__ == "__main__":
+    main()
