@@ -309,3 +309,41 @@ def test_document_html_renders_only_templates_the_definition_names() -> None:
         document_html(
             definition, "childcare-decision.html", context, "en", templates_dir=ROOT / "forms"
         )
+
+
+ITEMS = """
+procedure: items
+version: 1
+title: {ja: 品目の届出, en: Items}
+department: test
+submitters: anyone
+pages:
+  - id: items
+    title: {ja: 品目, en: Items}
+    fields:
+      - id: items
+        type: group
+        repeat: {max: 100}
+        label: {ja: 品目, en: Item}
+        fields:
+          - {id: what, type: text, label: {ja: 品名, en: What}}
+workflow:
+  start: received
+  states:
+    received: {label: {ja: 受付, en: Received}, final: true}
+documents:
+  receipt: {title: {ja: 受付完了通知書, en: Receipt}}
+"""
+
+
+def test_the_most_items_a_group_allows_with_emoji_and_unassigned_code_points_render() -> None:
+    # 100 items is what the language allows at most (repeat.max <= 100): more never
+    # passes validation, so never reaches a document.
+    definition = parse_definition(ITEMS).definition
+    names = ["🍣 寿司桶", "\u0378 unassigned", "\U0010fffd private", "𠮷" * 300]
+    raw = {"items": [{"what": names[n % len(names)]} for n in range(100)]}
+    pdf = render_pdf(receipt_html(definition, facts(definition, raw), "ja", office="Office"))
+    assert page_count(pdf) >= 3  # page breaks, not one endless page
+    text = pdf_text(pdf)
+    assert "寿司桶" in text
+    assert "[U+0378]" in text or "unassigned" in text
