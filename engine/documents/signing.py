@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from engine.documents import development, stamp
 from engine.documents.config import SigningConfig
 from engine.documents.errors import SigningSetupError
+from engine.documents.loops import without_event_loop
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
@@ -100,7 +101,9 @@ class DocumentSigner:
             stamp_style=self._stamp_style(office),
             new_field_spec=field,
         )
-        output = pdf_signer.sign_pdf(writer, appearance_text_params={"office": office})
+        output = without_event_loop(
+            lambda: pdf_signer.sign_pdf(writer, appearance_text_params={"office": office})
+        )
         return bytes(output.getvalue())
 
     def _stamp_style(self, office: str) -> Any:

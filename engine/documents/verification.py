@@ -19,6 +19,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from engine.documents import development
+from engine.documents.loops import without_event_loop
 
 MAX_PDF_BYTES = 20 * 1024 * 1024  # issued documents are far smaller; refuse before parsing
 
@@ -79,10 +80,12 @@ def _verify(
     signatures = reader.embedded_regular_signatures
     if not signatures:
         return Verdict(VerdictCode.NOT_SIGNED)
-    status = validate_pdf_signature(
-        signatures[0],
-        signer_validation_context=_context(ValidationContext, trust_roots),
-        ts_validation_context=_context(ValidationContext, timestamp_roots),
+    status = without_event_loop(
+        lambda: validate_pdf_signature(
+            signatures[0],
+            signer_validation_context=_context(ValidationContext, trust_roots),
+            ts_validation_context=_context(ValidationContext, timestamp_roots),
+        )
     )
     certificate = x509.load_der_x509_certificate(status.signing_cert.dump())
     timestamp = status.timestamp_validity

@@ -36,6 +36,7 @@ from playwright.sync_api import (
 from madoguchi.config import Settings
 from madoguchi.web.app import create_app
 from madoguchi.web.services import Services, build_services
+from madoguchi.worker import start_in_background
 from tests.conftest import FORMS, ROOT, TODAY
 
 CHROMIUM = "/usr/bin/chromium"
@@ -88,10 +89,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         target=uvicorn_server.run, kwargs={"sockets": [sock]}, name="uvicorn", daemon=True
     )
     thread.start()
+    # The worker runs beside the server, as `madoguchi serve` runs it: receipts get issued.
+    worker, stop_worker = start_in_background(services)
     try:
         _wait_until_up(f"{base_url}/healthz", thread)
         yield Server(base_url=base_url, services=services, outbox=outbox)
     finally:
+        stop_worker.set()
+        worker.join(timeout=30)
         uvicorn_server.should_exit = True
         thread.join(timeout=10)
         sock.close()
