@@ -7,11 +7,16 @@ leave 127.0.0.1. Any of them fails the test.
 
 Without /usr/bin/chromium the tests skip, unless MADOGUCHI_REQUIRE_BROWSER is set (CI sets
 it): then a missing browser is an error.
+
+`check_accessibility(page, name)` runs axe-core's WCAG 2.2 A and AA rules on the page as it
+is: a serious or critical violation fails the test; a minor or moderate one must be listed,
+with the reason it is accepted, in docs/accessibility.md.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
@@ -23,6 +28,7 @@ from urllib.error import URLError
 
 import pytest
 import uvicorn
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import (
     Browser,
     ConsoleMessage,
@@ -53,6 +59,12 @@ MOBILE: ViewportSize = {"width": 360, "height": 640}
 # Accept-Language of the browser: the portal's language until the visitor switches.
 LOCALES = {"ja": "ja-JP", "en": "en-GB"}
 STARTUP_SECONDS = 15.0
+# WCAG 2.0, 2.1 and 2.2, levels A and AA: what JIS X 8341-3 and the Digital Agency ask for;
+# and axe-core's best practices, which hold what WCAG leaves to judgement: landmarks around
+# all content, one h1 per page, headings in order, unique landmark names.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+ACCESSIBILITY_DOC = ROOT / "docs" / "accessibility.md"
 
 
 @dataclass
@@ -135,17 +147,18 @@ class Problems:
     base_url: str
     found: list[str] = field(default_factory=list)
     console_errors: list[tuple[str, str]] = field(default_factory=list)  # (text, url)
-    # Pages the server answered with 422 (a form with errors, as the test meant): Chromium
-    # logs "Failed to load resource" for them, which is not a problem of the page.
-    rejected_forms: set[str] = field(default_factory=set)
+    # Pages the server answered with 404 or 422 (an address that does not exist, a form with
+    # errors, as the test meant): Chromium logs "Failed to load resource" for them, which is
+    # not a problem of the page. A test that did not mean them fails on what the page says.
+    error_pages: set[str] = field(default_factory=set)
 
     def console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
             self.console_errors.append((message.text, message.location.get("url", "")))
 
     def response(self, response: Response) -> None:
-        if response.status == 422 and response.request.resource_type == "document":
-            self.rejected_forms.add(response.url)
+        if response.status in (404, 422) and response.request.resource_type == "document":
+            self.error_pages.add(response.url)
 
     def route(self, route: Route) -> None:
         url = route.request.url
@@ -159,7 +172,7 @@ class Problems:
         """Everything found, once the pages are closed (events arrive in any order)."""
         problems = list(self.found)
         for text, url in self.console_errors:
-            if text.startswith("Failed to load resource") and url in self.rejected_forms:
+            if text.startswith("Failed to load resource") and url in self.error_pages:
                 continue
             problems.append(f"console error: {text} ({url})")
         return problems
@@ -196,3 +209,71 @@ def new_page(browser: Browser, server: Server) -> Iterator[NewPage]:
         context.close()
     found = problems.report()
     assert not found, "problems in the browser:\n" + "\n".join(found)
+
+
+@dataclass(frozen=True)
+class AxeViolation:
+    page: str  # the name the test gave the page
+    rule: str  # axe-core's rule id, e.g. "color-contrast"
+    impact: str  # minor, moderate, serious or critical
+    help: str
+    targets: list[str]  # CSS selectors of the elements concerned
+
+
+# Every page checked in this session and what was found on it, for the summary at the end.
+CHECKED_PAGES: list[str] = []
+FOUND: list[AxeViolation] = []
+
+
+def check_accessibility(page: Page, name: str) -> None:
+    """axe-core (from axe-playwright-python) on ``page`` as it is now, named ``name`` in
+    messages: no serious or critical violation, and every other one accepted in
+    docs/accessibility.md."""
+    page.wait_for_load_state("load")
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    response = Axe().run(page, options=options).response
+    violations = [
+        AxeViolation(
+            page=name,
+            rule=found["id"],
+            impact=found["impact"],
+            help=found["help"],
+            targets=[" ".join(node["target"]) for node in found["nodes"]],
+        )
+        for found in response["violations"]
+    ]
+    CHECKED_PAGES.append(name)
+    FOUND.extend(violations)
+    blocking = [v for v in violations if v.impact in BLOCKING_IMPACTS]
+    assert not blocking, f"accessibility violations on {name} ({page.url}):\n" + "\n".join(
+        f"{v.impact} {v.rule}: {v.help} -- {', '.join(v.targets)}" for v in blocking
+    )
+    accepted = accepted_violations()
+    unlisted = [v for v in violations if v.rule not in accepted]
+    assert not unlisted, (
+        f"minor accessibility violations on {name} ({page.url}) that docs/accessibility.md "
+        "does not accept yet; fix them or add a row with the reason:\n"
+        + "\n".join(f"| `{v.rule}` | {v.impact} | {v.help} | ... |" for v in unlisted)
+    )
+
+
+# A row of the table in docs/accessibility.md: | `rule-id` | impact | ... | reason |
+_ACCEPTED_ROW = re.compile(r"^\| `([a-z0-9-]+)` \|.*\| *[^| ][^|]* \|$", re.MULTILINE)
+
+
+def accepted_violations() -> set[str]:
+    """The axe-core rules that docs/accessibility.md accepts, each with a reason."""
+    return set(_ACCEPTED_ROW.findall(ACCESSIBILITY_DOC.read_text(encoding="utf-8")))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not CHECKED_PAGES:
+        return
+    by_impact: dict[str, int] = {}
+    for violation in FOUND:
+        by_impact[violation.impact] = by_impact.get(violation.impact, 0) + 1
+    found = ", ".join(f"{n} {impact}" for impact, n in sorted(by_impact.items())) or "none"
+    terminalreporter.write_line(
+        f"axe-core: {len(CHECKED_PAGES)} pages checked "
+        f"({len(set(CHECKED_PAGES))} different); violations: {found}"
+    )

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Locator, Page, Request, expect
 
-from tests.browser.conftest import MOBILE, SCREENSHOTS, NewPage, Server
+from tests.browser.conftest import MOBILE, SCREENSHOTS, NewPage, Server, check_accessibility
 from tests.web.flows import PASSWORD, REFERENCE, SAMPLES
 
 EMAIL = "hanako.takahashi@example.jp"
@@ -123,15 +123,19 @@ def test_a_citizen_applies_for_childcare_in_japanese(
     page.goto("/")
     expect(heading(page)).to_have_text("オンライン申請")
     screenshot(page, "ja-desktop-procedures")
+    check_accessibility(page, "ja procedures")
     sign_up_and_sign_in(page, server)
 
     page.get_by_role("link", name="窓口", exact=True).click()
     page.get_by_role("link", name="保育所等利用申込").click()
+    expect(heading(page)).to_have_text("保育所等利用申込")
+    check_accessibility(page, "ja childcare start, signed in")
     page.get_by_role("button", name="申請を始める").click()
     about_you_with_one_mistake(page)
     two_children(page)
     working(page, tmp_path)
     expect(heading(page)).to_have_text("確認")
+    check_accessibility(page, "ja childcare declaration")
     page.get_by_label("記載内容に相違ありません。").check()
     page.get_by_role("button", name="次へ進む").click()
 
@@ -148,28 +152,39 @@ def test_a_citizen_applies_for_childcare_in_japanese(
     ):
         expect(answers).to_contain_text(answer)
     screenshot(page, "ja-desktop-check-answers")
+    check_accessibility(page, "ja childcare check answers")
     page.get_by_role("button", name="申請する").click()
 
     expect(heading(page)).to_have_text("申請が完了しました")
     reference = reference_on(page)
     screenshot(page, "ja-desktop-confirmation")
+    check_accessibility(page, "ja childcare confirmation")
 
     page.get_by_role("link", name="申請状況", exact=True).click()
     expect(page.get_by_role("main")).to_contain_text(reference)
     expect(page.get_by_role("main")).to_contain_text("保育所等利用申込")
+    check_accessibility(page, "ja your applications")
 
 
 def sign_up_and_sign_in(page: Page, server: Server) -> None:
     """No account yet: sign up, confirm the address from the mail, sign in."""
     page.get_by_role("link", name="保育所等利用申込").click()
+    expect(heading(page)).to_have_text("保育所等利用申込")
+    check_accessibility(page, "ja childcare start")
     page.get_by_role("link", name="ログインして申請").click()
+    expect(heading(page)).to_have_text("ログイン")
+    check_accessibility(page, "ja sign in")
     page.get_by_role("main").get_by_role("link", name="アカウントの作成").click()
+    expect(heading(page)).to_have_text("アカウントの作成")
+    check_accessibility(page, "ja sign up")
     page.get_by_label("メールアドレス").fill(EMAIL)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="アカウントの作成").click()
     expect(heading(page)).to_have_text("メールをご確認ください")
+    check_accessibility(page, "ja sign up: check your mail")
     page.goto(mailed_link(server, EMAIL, "/account/verify"))
     expect(heading(page)).to_have_text("メールアドレスを確認しました")
+    check_accessibility(page, "ja address confirmed")
     page.get_by_role("main").get_by_role("link", name="ログイン").click()
     page.get_by_label("メールアドレス").fill(EMAIL)
     page.get_by_label("パスワード").fill(PASSWORD)
@@ -180,6 +195,7 @@ def sign_up_and_sign_in(page: Page, server: Server) -> None:
 def about_you_with_one_mistake(page: Page) -> None:
     """Page 1, sent first without the phone number."""
     on_page(page, "申請者の情報")
+    check_accessibility(page, "ja childcare about you")
     fill_name(
         page.get_by_role("group", name="氏名"), TEXT["ja"], ("髙橋", "花子", "タカハシ", "ハナコ")
     )
@@ -204,6 +220,7 @@ def about_you_with_one_mistake(page: Page) -> None:
     expect(error_link).to_have_attribute("href", f"#{phone.get_attribute('id')}")
     expect(phone).to_have_attribute("aria-invalid", "true")
     screenshot(page, "ja-desktop-form-error")
+    check_accessibility(page, "ja childcare about you, an error")
     error_link.click()
     expect(phone).to_be_focused()
     # What was typed before the error is still there.
@@ -216,6 +233,7 @@ def about_you_with_one_mistake(page: Page) -> None:
 def two_children(page: Page) -> None:
     """Page 2: a child who needs support, then a second child added with the button."""
     on_page(page, "利用を希望するお子さん")
+    check_accessibility(page, "ja childcare children")
     first = page.get_by_role("group", name="お子さん（1）")
     fill_name(
         first.get_by_role("group", name="氏名"), TEXT["ja"], ("髙橋", "𠮷乃", "タカハシ", "ヨシノ")
@@ -234,6 +252,7 @@ def two_children(page: Page) -> None:
     first_name = first.get_by_role("group", name="氏名").get_by_label("名", exact=True)
     expect(first_name).to_have_value("𠮷乃")
     expect(first.get_by_label("配慮の内容")).to_have_value("卵のアレルギーがあります。")
+    check_accessibility(page, "ja childcare children, a second child added")
     fill_name(
         second.get_by_role("group", name="氏名"), TEXT["ja"], ("髙橋", "陽斗", "タカハシ", "ハルト")
     )
@@ -246,6 +265,7 @@ def two_children(page: Page) -> None:
 def working(page: Page, tmp_path: Path) -> None:
     """Page 3: working, so the monthly hours (shown live) and the proof of employment."""
     on_page(page, "保育が必要な理由")
+    check_accessibility(page, "ja childcare reason for care")
     hours = page.get_by_label("月の就労時間")
     expect(hours).to_be_hidden()
     page.get_by_role("radio", name="就労", exact=True).check()
@@ -267,8 +287,11 @@ def test_anyone_books_bulky_waste_switching_to_english_and_checks_the_status(
     page = new_page("ja")
     page.goto("/")
     page.get_by_role("link", name=ja["bulky_waste"]).click()
+    expect(heading(page)).to_have_text(ja["bulky_waste"])
+    check_accessibility(page, "ja bulky waste start")
     page.get_by_role("button", name=ja["start"]).click()
     on_page(page, ja["about_you"])
+    check_accessibility(page, "ja bulky waste about you")
 
     # Half of the first page in Japanese, then the switch in the header.
     fill_name(page.get_by_role("group", name=ja["name"]), ja, YAMADA)
@@ -283,6 +306,7 @@ def test_anyone_books_bulky_waste_switching_to_english_and_checks_the_status(
     expect(name.get_by_label(en["given_kana"], exact=True)).to_have_value("タロウ")
     expect(page.get_by_label(en["phone"])).to_have_value("090-1234-5678")
     expect(page.get_by_role("button", name="日本語")).to_be_visible()
+    check_accessibility(page, "en bulky waste about you")
 
     # Continue without an address: the errors are in English now.
     page.get_by_role("button", name=en["continue"], exact=True).click()
@@ -291,6 +315,7 @@ def test_anyone_books_bulky_waste_switching_to_english_and_checks_the_status(
     expect(summary).to_contain_text(en["problem"])
     scripts_ready(page)
     screenshot(page, "en-desktop-form-error")
+    check_accessibility(page, "en bulky waste about you, errors")
     fill_contact(page, en, phone=None)
     answer_items_collection_and_declaration(page, en)
 
@@ -298,24 +323,34 @@ def test_anyone_books_bulky_waste_switching_to_english_and_checks_the_status(
     expect(page.get_by_role("main")).to_contain_text("山田")
     expect(page.get_by_role("main")).to_contain_text("Pushchair")
     screenshot(page, "en-desktop-check-answers")
+    check_accessibility(page, "en bulky waste check answers")
     page.get_by_role("button", name=en["submit"]).click()
 
     expect(heading(page)).to_have_text(en["submitted"])
     reference = reference_on(page)
     code = access_code_on(page, en)
     screenshot(page, "en-desktop-confirmation", access_code=code)
+    check_accessibility(page, "en bulky waste confirmation")
+    check_the_status(page, reference, code)
 
-    # Later: the status, with the reference number and the access code written down.
+
+def check_the_status(page: Page, reference: str, code: str) -> None:
+    """Later: the status, with the reference number and the access code written down."""
+    en = TEXT["en"]
     page.get_by_role("banner").get_by_role("link", name=en["check_an_application"]).click()
+    expect(heading(page)).to_have_text("Check the progress of an application")
+    check_accessibility(page, "en check an application")
     page.get_by_label(en["reference_number"]).fill(reference)
     page.get_by_label(en["access_code_field"]).fill(code)
     page.get_by_role("button", name=en["check_progress"]).click()
     expect(page.get_by_role("main")).to_contain_text(reference)
     expect(page.get_by_role("main")).to_contain_text(en["bulky_waste"])
+    check_accessibility(page, "en bulky waste status")
 
     page.get_by_role("contentinfo").get_by_role("link", name=en["procedures"]).click()
     expect(heading(page)).to_have_text(en["procedures"])
     screenshot(page, "en-desktop-procedures")
+    check_accessibility(page, "en procedures")
 
 
 # --- the live visibility check racing the page's own buttons --------------------------------
@@ -358,6 +393,7 @@ def test_a_late_visibility_check_does_not_undo_adding_an_item(new_page: NewPage)
     page.reload()
     expect(page.get_by_role("group", name="2点目の品目")).to_be_visible()
     expect(first.get_by_label(text["quantity"])).to_have_value("2")
+    check_accessibility(page, "ja bulky waste items, a second item added")
 
 
 # --- a phone-sized screen --------------------------------------------------------------------
@@ -371,6 +407,7 @@ def test_the_pages_fit_a_small_phone(new_page: NewPage, language: str) -> None:
     expect(heading(page)).to_have_text(text["procedures"])
     assert_no_horizontal_scrolling(page)
     screenshot(page, f"{language}-mobile-procedures")
+    check_accessibility(page, f"{language} procedures, phone")
 
     page.get_by_role("link", name=text["bulky_waste"]).click()
     page.get_by_role("button", name=text["start"]).click()
@@ -379,6 +416,7 @@ def test_the_pages_fit_a_small_phone(new_page: NewPage, language: str) -> None:
     scripts_ready(page)
     assert_no_horizontal_scrolling(page)
     screenshot(page, f"{language}-mobile-form-error")
+    check_accessibility(page, f"{language} bulky waste about you, every error, phone")
 
     fill_name(page.get_by_role("group", name=text["name"]), text, YAMADA)
     fill_contact(page, text, phone="090-1234-5678")
@@ -386,12 +424,14 @@ def test_the_pages_fit_a_small_phone(new_page: NewPage, language: str) -> None:
     expect(heading(page)).to_have_text(text["check"])
     assert_no_horizontal_scrolling(page)
     screenshot(page, f"{language}-mobile-check-answers")
+    check_accessibility(page, f"{language} bulky waste check answers, phone")
 
     page.get_by_role("button", name=text["submit"]).click()
     expect(heading(page)).to_have_text(text["submitted"])
     assert_no_horizontal_scrolling(page)
     reference_on(page)  # there is one
     screenshot(page, f"{language}-mobile-confirmation", access_code=access_code_on(page, text))
+    check_accessibility(page, f"{language} bulky waste confirmation, phone")
 
 
 # --- what a person does on the bulky-waste pages ---------------------------------------------
@@ -419,17 +459,24 @@ def answer_items_collection_and_declaration(page: Page, text: dict[str, str]) ->
     expect(other).to_be_visible()
     other.fill(text["pushchair"])
     item.get_by_label(text["quantity"]).fill("1")
+    check_accessibility(page, f"{page_language(page)} bulky waste items, one revealed")
     page.get_by_role("button", name=text["continue"], exact=True).click()
 
     fill_date(page.get_by_role("group", name=text["collection_date"]), text, COLLECTION_DATE)
     page.get_by_role("radio", name=text["place"]).check()
+    check_accessibility(page, f"{page_language(page)} bulky waste collection")
     page.get_by_role("button", name=text["continue"], exact=True).click()
 
     page.get_by_label(text["agree"]).check()
+    check_accessibility(page, f"{page_language(page)} bulky waste declaration")
     page.get_by_role("button", name=text["continue"], exact=True).click()
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def page_language(page: Page) -> str:
+    return page.locator("html").get_attribute("lang") or "?"
 
 
 def heading(page: Page) -> Locator:
@@ -526,3 +573,16 @@ def screenshot(page: Page, name: str, access_code: str | None = None) -> None:
     page.screenshot(
         path=SCREENSHOTS / f"{name}.png", full_page=True, animations="disabled", caret="hide"
     )
+
+
+# --- pages off the paths ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_an_address_that_does_not_exist(new_page: NewPage, language: str) -> None:
+    page = new_page(language)
+    response = page.goto("/procedures/no-such-procedure")
+    assert response is not None
+    assert response.status == 404
+    expect(page.get_by_role("main")).to_contain_text("404")
+    check_accessibility(page, f"{language} not found")

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from auth.clerks import ClerkService
 from engine.storage.definitions import DefinitionStore
-from tests.browser.conftest import NewPage, Server
+from tests.browser.conftest import NewPage, Server, check_accessibility
 from tests.conftest import childcare_answers
 from tests.web.flows import PASSWORD, complete, sign_up_and_in
 
@@ -35,24 +35,30 @@ def make_clerk(server: Server, roles: list[str]) -> tuple[str, pyotp.TOTP]:
 
 def console_sign_in(page: Page, email: str, totp: pyotp.TOTP) -> None:
     page.goto("/console")
+    check_accessibility(page, "ja console sign in")
     page.get_by_label("メールアドレス").fill(email)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="次へ進む").click()
     # The enrolment spent this time step's code: the next one is still accepted.
     page.get_by_label("確認コード").fill(totp.at(int(time.time()), counter_offset=1))
+    check_accessibility(page, "ja console sign-in code")
     page.get_by_role("button", name="ログイン").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("職員用画面")
+    check_accessibility(page, "ja console home")
 
 
 def open_case(page: Page, reference: str) -> None:
     page.goto("/console")
     page.get_by_role("link", name="保育所等利用申込").first.click()
+    expect(page.get_by_role("link", name=reference)).to_be_visible()
+    check_accessibility(page, "ja console queue")
     page.get_by_role("link", name=reference).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
+    check_accessibility(page, "ja console case")
 
 
 def take_step(page: Page, label: str, comment: str | None = None) -> None:
-    form = page.locator("form.panel").filter(has=page.get_by_role("heading", name=label))
+    form = page.locator("form.card").filter(has=page.get_by_role("heading", name=label))
     if comment is not None:
         form.get_by_label("コメント").fill(comment)
     form.get_by_role("button", name=label).click()
@@ -79,25 +85,17 @@ def test_two_clerks_and_the_applicant_take_childcare_to_a_decision(
     open_case(clerk, reference)
     take_step(clerk, "審査を始める")
     expect(clerk.get_by_role("status")).to_contain_text("操作を記録しました")
+    check_accessibility(clerk, "ja console case, a step recorded")
     clerk.get_by_label("電話番号").check()
     take_step(clerk, "補正を求める", comment="電話番号が古いようです。ご確認ください。")
     expect(clerk.locator("dl.summary-list").first).to_contain_text("補正待ち")
+    check_accessibility(clerk, "ja console case, awaiting a correction")
+    clerk.get_by_role("link", name="処理の流れ").first.click()
+    expect(clerk.locator(".workflow-picture svg")).to_be_visible()
+    check_accessibility(clerk, "ja console workflow picture")
 
     citizen = new_page("ja")
-    citizen.goto("/sign-in")
-    citizen.get_by_label("メールアドレス").fill(citizen_email)
-    citizen.get_by_label("パスワード").fill(PASSWORD)
-    citizen.get_by_role("button", name="ログイン", exact=True).click()
-    citizen.goto("/applications")
-    card = citizen.locator(".card").filter(has_text=reference)
-    card.get_by_role("link").click()
-    expect(citizen.get_by_role("main")).to_contain_text("電話番号が古いようです")
-    citizen.get_by_role("link", name="申請内容を修正する").click()
-    citizen.get_by_label("電話番号").fill("090-1234-5678")
-    citizen.get_by_role("button", name="次へ進む").click()
-    expect(citizen.get_by_role("status")).to_contain_text("補正した内容を保存しました")
-    citizen.get_by_role("button", name="修正して再提出する").click()
-    expect(citizen.get_by_role("main")).to_contain_text("審査中")
+    the_applicant_corrects_the_phone_number(citizen, citizen_email, reference)
 
     open_case(clerk, reference)
     expect(clerk.get_by_role("main")).to_contain_text("090-1234-5678")
@@ -108,5 +106,53 @@ def test_two_clerks_and_the_applicant_take_childcare_to_a_decision(
     open_case(chief, reference)
     take_step(chief, "承認する")
     expect(chief.locator("dl.summary-list").first).to_contain_text("承認")
+    check_accessibility(chief, "ja console case, decided")
     citizen.reload()
     expect(citizen.get_by_role("main")).to_contain_text("承認")
+    the_console_in_english(chief, reference)
+
+
+def the_applicant_corrects_the_phone_number(citizen: Page, email: str, reference: str) -> None:
+    citizen.goto("/sign-in")
+    citizen.get_by_label("メールアドレス").fill(email)
+    citizen.get_by_label("パスワード").fill(PASSWORD)
+    citizen.get_by_role("button", name="ログイン", exact=True).click()
+    citizen.goto("/applications")
+    card = citizen.locator(".card").filter(has_text=reference)
+    card.get_by_role("link").click()
+    expect(citizen.get_by_role("main")).to_contain_text("電話番号が古いようです")
+    check_accessibility(citizen, "ja status, a correction asked for")
+    citizen.get_by_role("link", name="申請内容を修正する").click()
+    phone = citizen.get_by_label("電話番号")
+    expect(phone).to_be_editable()
+    check_accessibility(citizen, "ja correction")
+    phone.fill("090-1234-5678")
+    citizen.get_by_role("button", name="次へ進む").click()
+    expect(citizen.get_by_role("status")).to_contain_text("補正した内容を保存しました")
+    check_accessibility(citizen, "ja correction saved")
+    citizen.get_by_role("button", name="修正して再提出する").click()
+    expect(citizen.get_by_role("main")).to_contain_text("審査中")
+    check_accessibility(citizen, "ja status, resubmitted")
+
+
+def the_console_in_english(page: Page, reference: str) -> None:
+    """The decided case, the workflow and the queues after switching to English."""
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
+    check_accessibility(page, "en console case, decided")
+    page.get_by_role("link", name="Workflow").first.click()
+    expect(page.locator(".workflow-picture svg")).to_be_visible()
+    check_accessibility(page, "en console workflow picture")
+    page.get_by_role("link", name="All queues").click()
+    expect(page.get_by_role("heading", name="Queues")).to_be_visible()
+    check_accessibility(page, "en console home")
+    page.get_by_role("main").get_by_role("link", name="Childcare").first.click()
+    expect(page.get_by_role("link", name=reference)).to_be_visible()
+    check_accessibility(page, "en console queue")
+
+
+def test_the_console_sign_in_in_english(new_page: NewPage) -> None:
+    page = new_page("en")
+    page.goto("/console")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to the staff console")
+    check_accessibility(page, "en console sign in")
