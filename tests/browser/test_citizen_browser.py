@@ -166,7 +166,7 @@ def test_a_citizen_applies_for_childcare_in_japanese(
     check_accessibility(page, "ja your applications")
 
 
-def sign_up_and_sign_in(page: Page, server: Server) -> None:
+def sign_up_and_sign_in(page: Page, server: Server, email: str = EMAIL) -> None:
     """No account yet: sign up, confirm the address from the mail, sign in."""
     page.get_by_role("link", name="保育所等利用申込").click()
     expect(heading(page)).to_have_text("保育所等利用申込")
@@ -177,19 +177,19 @@ def sign_up_and_sign_in(page: Page, server: Server) -> None:
     page.get_by_role("main").get_by_role("link", name="アカウントの作成").click()
     expect(heading(page)).to_have_text("アカウントの作成")
     check_accessibility(page, "ja sign up")
-    page.get_by_label("メールアドレス").fill(EMAIL)
+    page.get_by_label("メールアドレス").fill(email)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="アカウントの作成").click()
     expect(heading(page)).to_have_text("メールをご確認ください")
     check_accessibility(page, "ja sign up: check your mail")
-    page.goto(mailed_link(server, EMAIL, "/account/verify"))
+    page.goto(mailed_link(server, email, "/account/verify"))
     expect(heading(page)).to_have_text("メールアドレスを確認しました")
     check_accessibility(page, "ja address confirmed")
     page.get_by_role("main").get_by_role("link", name="ログイン").click()
-    page.get_by_label("メールアドレス").fill(EMAIL)
+    page.get_by_label("メールアドレス").fill(email)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログイン", exact=True).click()
-    expect(page.get_by_role("navigation")).to_contain_text(EMAIL)
+    expect(page.get_by_role("navigation")).to_contain_text(email)
 
 
 def about_you_with_one_mistake(page: Page) -> None:
@@ -275,6 +275,74 @@ def working(page: Page, tmp_path: Path) -> None:
     proof.write_bytes(SAMPLES["application/pdf"])
     page.get_by_label("就労証明書").set_input_files(proof)
     page.get_by_role("button", name="次へ進む").click()
+
+
+# --- the Japanese path with JavaScript off ---------------------------------------------------
+
+
+def test_a_citizen_applies_for_childcare_without_javascript(
+    new_page: NewPage, server: Server, tmp_path: Path
+) -> None:
+    """Nothing fills the address and nothing shows a field as it is answered: the server
+    shows the fields an answer calls for when the page is sent, as errors to complete."""
+    page = new_page("ja", javascript=False)
+    page.goto("/")
+    sign_up_and_sign_in(page, server, email="no-script@example.jp")
+    page.get_by_role("link", name="窓口", exact=True).click()
+    page.get_by_role("link", name="保育所等利用申込").click()
+    page.get_by_role("button", name="申請を始める").click()
+
+    expect(heading(page)).to_have_text("申請者の情報")
+    fill_name(
+        page.get_by_role("group", name="氏名"), TEXT["ja"], ("髙橋", "花子", "タカハシ", "ハナコ")
+    )
+    birth_date = page.get_by_role("group", name="生年月日")
+    birth_date.get_by_label("元号").select_option(label="平成")
+    fill_date(birth_date, TEXT["ja"], ("2", "4", "1"))
+    page.get_by_label("郵便番号").fill(POSTAL_CODE)
+    address = page.get_by_role("group", name="住所")
+    address.get_by_label("都道府県").select_option(label="東京都")
+    address.get_by_label("市区町村").fill("新宿区")
+    address.get_by_label("町名・番地").fill("西新宿2-8-1")
+    page.get_by_label("電話番号").fill("03-5321-1111")
+    page.get_by_role("button", name="次へ進む").click()
+
+    expect(heading(page)).to_have_text("利用を希望するお子さん")
+    child = page.get_by_role("group", name="お子さん（1）")
+    fill_name(
+        child.get_by_role("group", name="氏名"), TEXT["ja"], ("髙橋", "𠮷乃", "タカハシ", "ヨシノ")
+    )
+    fill_date(child.get_by_role("group", name="生年月日"), TEXT["ja"], ("2024", "5", "1"))
+    child.get_by_role("radio", name="はい").check()
+    expect(child.get_by_label("配慮の内容")).to_be_hidden()
+    page.get_by_role("button", name="次へ進む").click()
+    expect(page.get_by_role("alert")).to_contain_text("配慮の内容を入力してください")
+    child.get_by_label("配慮の内容").fill("卵のアレルギーがあります。")
+    page.get_by_role("button", name="次へ進む").click()
+
+    expect(heading(page)).to_have_text("保育が必要な理由")
+    page.get_by_role("radio", name="就労", exact=True).check()
+    proof = tmp_path / "就労証明書.pdf"
+    proof.write_bytes(SAMPLES["application/pdf"])
+    page.get_by_label("就労証明書").set_input_files(proof)
+    page.get_by_role("button", name="次へ進む").click()
+    expect(page.get_by_role("alert")).to_contain_text("月の就労時間を入力してください")
+    expect(page.get_by_role("main")).to_contain_text("就労証明書.pdf")  # kept, not sent again
+    page.get_by_label("月の就労時間").fill("160")
+    page.get_by_role("button", name="次へ進む").click()
+
+    expect(heading(page)).to_have_text("確認")
+    page.get_by_label("記載内容に相違ありません。").check()
+    page.get_by_role("button", name="次へ進む").click()
+    expect(heading(page)).to_have_text("申請内容の確認")
+    for answer in ("西新宿2-8-1", "卵のアレルギー", "160", "就労証明書.pdf"):
+        expect(page.get_by_role("main")).to_contain_text(answer)
+    page.get_by_role("button", name="申請する").click()
+
+    expect(heading(page)).to_have_text("申請が完了しました")
+    reference = reference_on(page)
+    page.get_by_role("link", name="申請状況", exact=True).click()
+    expect(page.get_by_role("main")).to_contain_text(reference)
 
 
 # --- the English path: no account, switching language halfway --------------------------------
