@@ -164,6 +164,9 @@ def test_a_citizen_applies_for_childcare_in_japanese(
     expect(page.get_by_role("main")).to_contain_text(reference)
     expect(page.get_by_role("main")).to_contain_text("保育所等利用申込")
     check_accessibility(page, "ja your applications")
+    page.get_by_role("link", name="一時保存した申請").click()
+    expect(heading(page)).to_have_text("一時保存した申請")
+    check_accessibility(page, "ja saved applications")
 
 
 def sign_up_and_sign_in(page: Page, server: Server, email: str = EMAIL) -> None:
@@ -647,8 +650,14 @@ def screenshot(page: Page, name: str, access_code: str | None = None) -> None:
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
-def test_an_address_that_does_not_exist(new_page: NewPage, language: str) -> None:
+def test_the_account_pages_and_an_address_that_does_not_exist(
+    new_page: NewPage, language: str
+) -> None:
     page = new_page(language)
+    for path in ("/sign-in", "/sign-up", "/forgot-password"):
+        page.goto(path)
+        expect(page.get_by_role("button").last).to_be_visible()
+        check_accessibility(page, f"{language} {path.removeprefix('/')}")
     response = page.goto("/procedures/no-such-procedure")
     assert response is not None
     assert response.status == 404

@@ -64,6 +64,39 @@ def take_step(page: Page, label: str, comment: str | None = None) -> None:
     form.get_by_role("button", name=label).click()
 
 
+# Where the keyboard focus is and whether it shows: the stylesheet's outline of 2px or more
+# (a ring drawn with box-shadow alone could not be told from a shadow the element always has).
+_FOCUSED = """() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  return {
+    element: element.outerHTML.slice(0, 120),
+    visible: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+  };
+}"""
+MAX_TABS = 40
+
+
+def take_step_with_the_keyboard(page: Page, label: str) -> None:
+    """The step's button reached from the top of the page with Tab, through the skip link,
+    and pressed with Enter; every element on the way shows that it has the focus."""
+    form = page.locator("form.card").filter(has=page.get_by_role("heading", name=label))
+    button = form.get_by_role("button", name=label)
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="本文へ移動")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("main")).to_be_focused()
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(_FOCUSED)
+        assert focused["visible"], f"the focus does not show on {focused['element']}"
+        if button.evaluate("button => button === document.activeElement"):
+            break
+    else:
+        raise AssertionError(f"{MAX_TABS} presses of Tab did not reach the button {label}")
+    page.keyboard.press("Enter")
+
+
 def test_two_clerks_and_the_applicant_take_childcare_to_a_decision(
     new_page: NewPage, server: Server
 ) -> None:
@@ -104,7 +137,7 @@ def test_two_clerks_and_the_applicant_take_childcare_to_a_decision(
     expect(clerk.get_by_role("button", name="承認する")).to_have_count(0)
 
     open_case(chief, reference)
-    take_step(chief, "承認する")
+    take_step_with_the_keyboard(chief, "承認する")
     expect(chief.locator("dl.summary-list").first).to_contain_text("承認")
     check_accessibility(chief, "ja console case, decided")
     citizen.reload()
