@@ -239,10 +239,15 @@ FOUND: list[AxeViolation] = []
 def check_accessibility(page: Page, name: str) -> None:
     """axe-core (from axe-playwright-python) on ``page`` as it is now, named ``name`` in
     messages: no serious or critical violation, and every other one accepted in
-    docs/accessibility.md."""
+    docs/accessibility.md. Also what axe-core leaves open: the page starts with a skip link
+    to <main> and has exactly one h1."""
+    page.wait_for_load_state("load")
+    first_link = page.locator("body a").first.get_attribute("href")
+    assert first_link == "#main", f"{name} does not start with a skip link ({page.url})"
+    headings = page.get_by_role("heading", level=1).count()
+    assert headings == 1, f"{name} has {headings} h1 headings ({page.url})"
     if page.context in WITHOUT_JAVASCRIPT:
         return
-    page.wait_for_load_state("load")
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
     response = Axe().run(page, options=options).response
     violations = [

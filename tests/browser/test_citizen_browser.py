@@ -199,13 +199,21 @@ def about_you_with_one_mistake(page: Page) -> None:
     """Page 1, sent first without the phone number."""
     on_page(page, "申請者の情報")
     check_accessibility(page, "ja childcare about you")
-    fill_name(
-        page.get_by_role("group", name="氏名"), TEXT["ja"], ("髙橋", "花子", "タカハシ", "ハナコ")
-    )
+    name = page.get_by_role("group", name="氏名")
+    fill_name(name, TEXT["ja"], ("髙橋", "花子", "タカハシ", "ハナコ"))
     birth_date = page.get_by_role("group", name="生年月日")
     birth_date.get_by_label("元号").select_option(label="平成")
     fill_date(birth_date, TEXT["ja"], ("2", "4", "1"))
     page.get_by_label("郵便番号").fill(POSTAL_CODE)
+    # The browser may fill in what it knows of the applicant.
+    for field, autocomplete in (
+        (name.get_by_label("姓", exact=True), "family-name"),
+        (name.get_by_label("名", exact=True), "given-name"),
+        (page.get_by_label("郵便番号"), "postal-code"),
+        (page.get_by_label("電話番号"), "tel"),
+        (page.get_by_label("メールアドレス"), "email"),
+    ):
+        expect(field).to_have_attribute("autocomplete", autocomplete)
     address = page.get_by_role("group", name="住所")
     prefecture = address.get_by_label("都道府県")
     expect(prefecture).to_have_value("13")  # filled by the JavaScript from the postal code
@@ -218,6 +226,7 @@ def about_you_with_one_mistake(page: Page) -> None:
     summary = page.get_by_role("alert")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("入力内容に誤りがあります")
+    expect(page).to_have_title(re.compile(r"^エラー: 申請者の情報 - 保育所等利用申込 - "))
     phone = page.get_by_label("電話番号")
     error_link = summary.get_by_role("link", name="電話番号を入力してください")
     expect(error_link).to_have_attribute("href", f"#{phone.get_attribute('id')}")

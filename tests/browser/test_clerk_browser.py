@@ -4,6 +4,7 @@ recommend → approved by a second person (the first may not: four eyes)."""
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 
@@ -14,11 +15,12 @@ from playwright.sync_api import Page, expect
 from auth.clerks import ClerkService
 from engine.storage.definitions import DefinitionStore
 from tests.browser.conftest import NewPage, Server, check_accessibility
+from tests.browser.test_citizen_browser import mailed_link
 from tests.conftest import childcare_answers
 from tests.web.flows import PASSWORD, complete, sign_up_and_in
 
 
-def make_clerk(server: Server, roles: list[str]) -> tuple[str, pyotp.TOTP]:
+def make_clerk(server: Server, roles: list[str], admin: bool = False) -> tuple[str, pyotp.TOTP]:
     services = server.services
     email = f"clerk-{secrets.token_hex(3)}@city.example.jp"
     with services.db() as db:
@@ -26,7 +28,7 @@ def make_clerk(server: Server, roles: list[str]) -> tuple[str, pyotp.TOTP]:
             db, services.mailer, services.settings.base_url, services.cipher, services.clock
         )
         user = clerks.add(
-            email, memberships=[("kodomo-katei", r) for r in roles], password=PASSWORD
+            email, memberships=[("kodomo-katei", r) for r in roles], password=PASSWORD, admin=admin
         )
         totp = pyotp.TOTP(clerks.begin_enrollment(user).secret)
         clerks.confirm_enrollment(user, totp.now())
@@ -75,6 +77,7 @@ _FOCUSED = """() => {
   };
 }"""
 MAX_TABS = 40
+CODE = re.compile(r"^Code")  # the two-factor code, not the recovery code
 
 
 def take_step_with_the_keyboard(page: Page, label: str) -> None:
@@ -189,3 +192,45 @@ def test_the_console_sign_in_in_english(new_page: NewPage) -> None:
     page.goto("/console")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to the staff console")
     check_accessibility(page, "en console sign in")
+
+
+def test_an_admin_adds_a_clerk_who_sets_up_their_sign_in(new_page: NewPage, server: Server) -> None:
+    admin_email, admin_totp = make_clerk(server, [], admin=True)
+    admin = new_page("en")
+    admin.goto("/console")
+    admin.get_by_label("Email address").fill(admin_email)
+    admin.get_by_label("Password").fill(PASSWORD)
+    admin.get_by_role("button", name="Continue").click()
+    admin.get_by_label(CODE).fill(admin_totp.at(int(time.time()), counter_offset=1))
+    admin.get_by_role("button", name="Sign in").click()
+    admin.get_by_role("banner").get_by_role("link", name="Clerks").click()
+    expect(admin.get_by_role("heading", name="Add a clerk")).to_be_visible()
+    check_accessibility(admin, "en console clerks")
+
+    email = f"new-clerk-{secrets.token_hex(3)}@city.example.jp"
+    admin.get_by_label("Email address").fill(email)
+    admin.locator("#memberships").get_by_role("checkbox").first.check()
+    admin.get_by_role("button", name="Add the clerk").click()
+    expect(admin.get_by_role("main")).to_contain_text(email)
+    check_accessibility(admin, "en console clerk added")
+
+    clerk = new_page("en")
+    clerk.goto(mailed_link(server, email, "/console/set-password"))
+    expect(clerk.get_by_label("New password")).to_be_editable()
+    check_accessibility(clerk, "en console set a password")
+    clerk.get_by_label("New password").fill(PASSWORD)
+    clerk.get_by_role("button", name="Save the password").click()
+    expect(clerk.get_by_role("heading", level=1)).to_have_text("Password saved")
+    check_accessibility(clerk, "en console password saved")
+    clerk.goto("/console")
+    clerk.get_by_label("Email address").fill(email)
+    clerk.get_by_label("Password").fill(PASSWORD)
+    clerk.get_by_role("button", name="Continue").click()
+    secret = clerk.locator(".secret code").inner_text()
+    check_accessibility(clerk, "en console two-factor set-up")
+    clerk.get_by_label(CODE).fill(pyotp.TOTP(secret.replace(" ", "")).now())
+    clerk.get_by_role("button", name="Confirm").click()
+    expect(clerk.get_by_role("heading", name="Shown only once")).to_be_visible()
+    check_accessibility(clerk, "en console recovery codes")
+    clerk.get_by_role("link", name="I have saved the codes: continue").click()
+    expect(clerk.get_by_role("heading", name="Queues")).to_be_visible()
