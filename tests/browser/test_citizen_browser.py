@@ -490,6 +490,8 @@ def test_the_pages_fit_a_small_phone(new_page: NewPage, language: str) -> None:
     check_accessibility(page, f"{language} procedures, phone")
 
     page.get_by_role("link", name=text["bulky_waste"]).click()
+    expect(heading(page)).to_have_text(text["bulky_waste"])
+    check_accessibility(page, f"{language} bulky waste start, phone")
     page.get_by_role("button", name=text["start"]).click()
     page.get_by_role("button", name=text["continue"], exact=True).click()
     expect(page.get_by_role("alert")).to_be_focused()
