@@ -33,6 +33,7 @@ from playwright.sync_api import (
     Browser,
     BrowserContext,
     ConsoleMessage,
+    Locator,
     Page,
     Response,
     Route,
@@ -295,3 +296,29 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         f"axe-core: {len(CHECKED_PAGES)} pages checked "
         f"({len(set(CHECKED_PAGES))} different); violations: {found}"
     )
+
+
+# Where the keyboard focus is and whether it shows: the stylesheet's outline of 2px or more
+# (a ring drawn with box-shadow alone could not be told from a shadow the element always has).
+_FOCUSED = """() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  return {
+    element: element.outerHTML.slice(0, 120),
+    visible: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+  };
+}"""
+MAX_KEY_PRESSES = 60
+
+
+def tab_to(page: Page, target: Locator, key: str = "Tab") -> None:
+    """Press ``key`` (Tab, or an arrow key inside a group of radios) until ``target`` has
+    the focus; the focus must show on every element it passes."""
+    page.wait_for_load_state("load")  # the stylesheet too: a person is slower than a test
+    for _ in range(MAX_KEY_PRESSES):
+        page.keyboard.press(key)
+        focused = page.evaluate(_FOCUSED)
+        assert focused["visible"], f"the focus does not show on {focused['element']}"
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{MAX_KEY_PRESSES} presses of {key} did not reach {target}")

@@ -15,7 +15,14 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Locator, Page, Request, expect
 
-from tests.browser.conftest import MOBILE, SCREENSHOTS, NewPage, Server, check_accessibility
+from tests.browser.conftest import (
+    MOBILE,
+    SCREENSHOTS,
+    NewPage,
+    Server,
+    check_accessibility,
+    tab_to,
+)
 from tests.web.flows import PASSWORD, REFERENCE, SAMPLES
 
 EMAIL = "hanako.takahashi@example.jp"
@@ -431,6 +438,80 @@ def check_the_status(page: Page, reference: str, code: str) -> None:
     expect(heading(page)).to_have_text(en["procedures"])
     screenshot(page, "en-desktop-procedures")
     check_accessibility(page, "en procedures")
+
+
+# --- the keyboard only ------------------------------------------------------------------------
+
+
+def test_anyone_books_bulky_waste_with_the_keyboard_only(new_page: NewPage) -> None:
+    """Tab to move, typing to answer, arrows in a list or a group of radios, Space to tick,
+    Enter to follow a link or press a button: no mouse."""
+    text = TEXT["en"]
+    page = new_page("en")
+    page.goto("/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    press(page, page.get_by_role("link", name=text["bulky_waste"]), "Enter")
+    expect(heading(page)).to_have_text(text["bulky_waste"])
+    press(page, page.get_by_role("button", name=text["start"]), "Enter")
+
+    on_page(page, text["about_you"])
+    name = page.get_by_role("group", name=text["name"])
+    for part, answer in zip(("family", "given", "family_kana", "given_kana"), YAMADA, strict=True):
+        type_into(page, name.get_by_label(text[part], exact=True), answer)
+    type_into(page, page.get_by_label(text["phone"]), "090-1234-5678")
+    type_into(page, page.get_by_label(text["postal_code"]), POSTAL_CODE)
+    street = page.get_by_role("group", name=text["address"]).get_by_label(text["street"])
+    tab_to(page, street)
+    expect(street).to_have_value("西新宿")  # filled from the postal code when it was left
+    page.keyboard.press("End")
+    page.keyboard.type("2-8-1")
+    press(page, page.get_by_role("button", name=text["continue"], exact=True), "Enter")
+
+    on_page(page, text["items"])
+    item = page.get_by_role("group", name=text["item_1"])
+    kind = item.get_by_role("combobox", name=text["item"])
+    tab_to(page, kind)
+    while kind.evaluate("select => select.selectedOptions[0].text") != text["something_else"]:
+        page.keyboard.press("ArrowDown")
+    other = item.get_by_label(text["other_item"])
+    expect(other).to_be_visible()  # shown once the server has answered
+    type_into(page, other, text["pushchair"])
+    type_into(page, item.get_by_label(text["quantity"]), "1")
+    press(page, page.get_by_role("button", name=text["continue"], exact=True), "Enter")
+
+    date = page.get_by_role("group", name=text["collection_date"])
+    expect(date).to_be_visible()
+    for part, answer in zip(("year", "month", "day"), COLLECTION_DATE, strict=True):
+        type_into(page, date.get_by_label(text[part], exact=True), answer)
+    # Tab enters a group of radios at its first; the arrows move on and choose.
+    place = page.get_by_role("radio", name=text["place"])
+    tab_to(page, page.get_by_role("radio").first)
+    if not place.evaluate("radio => radio === document.activeElement"):
+        tab_to(page, place, key="ArrowDown")
+    page.keyboard.press(" ")
+    expect(place).to_be_checked()
+    press(page, page.get_by_role("button", name=text["continue"], exact=True), "Enter")
+
+    agree = page.get_by_label(text["agree"])
+    expect(agree).to_be_visible()
+    press(page, agree, " ")
+    expect(agree).to_be_checked()
+    press(page, page.get_by_role("button", name=text["continue"], exact=True), "Enter")
+
+    expect(heading(page)).to_have_text(text["check"])
+    press(page, page.get_by_role("button", name=text["submit"]), "Enter")
+    expect(heading(page)).to_have_text(text["submitted"])
+
+
+def press(page: Page, target: Locator, key: str) -> None:
+    tab_to(page, target)
+    page.keyboard.press(key)
+
+
+def type_into(page: Page, field: Locator, answer: str) -> None:
+    tab_to(page, field)
+    page.keyboard.type(answer)
 
 
 # --- the live visibility check racing the page's own buttons --------------------------------

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from auth.clerks import ClerkService
 from engine.storage.definitions import DefinitionStore
-from tests.browser.conftest import NewPage, Server, check_accessibility
+from tests.browser.conftest import NewPage, Server, check_accessibility, tab_to
 from tests.browser.test_citizen_browser import mailed_link
 from tests.conftest import childcare_answers
 from tests.web.flows import PASSWORD, complete, sign_up_and_in
@@ -66,17 +66,6 @@ def take_step(page: Page, label: str, comment: str | None = None) -> None:
     form.get_by_role("button", name=label).click()
 
 
-# Where the keyboard focus is and whether it shows: the stylesheet's outline of 2px or more
-# (a ring drawn with box-shadow alone could not be told from a shadow the element always has).
-_FOCUSED = """() => {
-  const element = document.activeElement;
-  const style = getComputedStyle(element);
-  return {
-    element: element.outerHTML.slice(0, 120),
-    visible: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
-  };
-}"""
-MAX_TABS = 40
 CODE = re.compile(r"^Code")  # the two-factor code, not the recovery code
 
 
@@ -89,14 +78,7 @@ def take_step_with_the_keyboard(page: Page, label: str) -> None:
     expect(page.get_by_role("link", name="本文へ移動")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("main")).to_be_focused()
-    for _ in range(MAX_TABS):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(_FOCUSED)
-        assert focused["visible"], f"the focus does not show on {focused['element']}"
-        if button.evaluate("button => button === document.activeElement"):
-            break
-    else:
-        raise AssertionError(f"{MAX_TABS} presses of Tab did not reach the button {label}")
+    tab_to(page, button)
     page.keyboard.press("Enter")
 
 
