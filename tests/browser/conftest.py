@@ -8,9 +8,10 @@ leave 127.0.0.1. Any of them fails the test.
 Without /usr/bin/chromium the tests skip, unless MADOGUCHI_REQUIRE_BROWSER is set (CI sets
 it): then a missing browser is an error.
 
-`check_accessibility(page, name)` runs axe-core's WCAG 2.2 A and AA rules on the page as it
-is: a serious or critical violation fails the test; a minor or moderate one must be listed,
-with the reason it is accepted, in docs/accessibility.md.
+`check_accessibility(page, name)` runs axe-core's WCAG 2.2 A and AA rules and its best
+practices on the page as it is: a serious or critical violation fails the test; a minor or
+moderate one must be listed, with the reason it is accepted, in docs/accessibility.md.
+`tab_to(page, target)` moves the focus with the keyboard and checks that it shows.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ import socket
 import threading
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 from urllib.error import URLError
 
@@ -140,6 +144,20 @@ def browser() -> Iterator[Browser]:
         )
         yield launched
         launched.close()
+
+
+def mailed_link(server: Server, email: str, path: str) -> str:
+    """The link to ``path`` in the newest mail to ``email``, as the mail shows it."""
+    mails = sorted(server.outbox.glob("*.eml"), key=lambda f: f.stat().st_mtime, reverse=True)
+    for mail in mails:
+        message = BytesParser(policy=policy.default).parsebytes(mail.read_bytes())
+        body = message.get_body(preferencelist=("plain",))
+        if message["To"] != email or body is None:
+            continue
+        link = re.search(rf"{re.escape(server.base_url + path)}\?token=[\w-]+", body.get_content())
+        if link:
+            return link.group(0)
+    raise AssertionError(f"no mail to {email} with a link to {server.base_url}{path}")
 
 
 @dataclass
@@ -270,8 +288,8 @@ def check_accessibility(page: Page, name: str) -> None:
     accepted = accepted_violations()
     unlisted = [v for v in violations if v.rule not in accepted]
     assert not unlisted, (
-        f"minor accessibility violations on {name} ({page.url}) that docs/accessibility.md "
-        "does not accept yet; fix them or add a row with the reason:\n"
+        f"minor or moderate accessibility violations on {name} ({page.url}) that "
+        "docs/accessibility.md does not accept yet; fix them or add a row with the reason:\n"
         + "\n".join(f"| `{v.rule}` | {v.impact} | {v.help} | ... |" for v in unlisted)
     )
 
@@ -288,9 +306,7 @@ def accepted_violations() -> set[str]:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if not CHECKED_PAGES:
         return
-    by_impact: dict[str, int] = {}
-    for violation in FOUND:
-        by_impact[violation.impact] = by_impact.get(violation.impact, 0) + 1
+    by_impact = Counter(violation.impact for violation in FOUND)
     found = ", ".join(f"{n} {impact}" for impact, n in sorted(by_impact.items())) or "none"
     terminalreporter.write_line(
         f"axe-core: {len(CHECKED_PAGES)} pages checked "

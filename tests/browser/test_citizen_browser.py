@@ -7,8 +7,6 @@ the screenshots in docs/screenshots/ (listed in docs/screenshots.md) on every ru
 from __future__ import annotations
 
 import re
-from email import policy
-from email.parser import BytesParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,6 +19,7 @@ from tests.browser.conftest import (
     NewPage,
     Server,
     check_accessibility,
+    mailed_link,
     tab_to,
 )
 from tests.web.flows import PASSWORD, REFERENCE, SAMPLES
@@ -684,20 +683,6 @@ def access_code_on(page: Page, text: dict[str, str]) -> str:
     lines = [line.strip() for line in page.get_by_role("main").inner_text().splitlines()]
     lines = [line for line in lines if line]
     return lines[lines.index(text["access_code"]) + 1]
-
-
-def mailed_link(server: Server, email: str, path: str) -> str:
-    """The link to ``path`` in the newest mail to ``email``, as the mail shows it."""
-    mails = sorted(server.outbox.glob("*.eml"), key=lambda f: f.stat().st_mtime, reverse=True)
-    for mail in mails:
-        message = BytesParser(policy=policy.default).parsebytes(mail.read_bytes())
-        body = message.get_body(preferencelist=("plain",))
-        if message["To"] != email or body is None:
-            continue
-        link = re.search(rf"{re.escape(server.base_url + path)}\?token=[\w-]+", body.get_content())
-        if link:
-            return link.group(0)
-    raise AssertionError(f"no mail to {email} with a link to {server.base_url}{path}")
 
 
 def assert_no_horizontal_scrolling(page: Page) -> None:

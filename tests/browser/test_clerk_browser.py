@@ -1,6 +1,7 @@
 """The childcare path through the clerks' console in a real browser, with two clerks signed
 in side by side: received → review → correction → the applicant corrects and resubmits →
-recommend → approved by a second person (the first may not: four eyes)."""
+recommend → approved by a second person (the first may not: four eyes), with the keyboard
+only. And an administrator adding a clerk, who sets up their sign-in."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from playwright.sync_api import Page, expect
 
 from auth.clerks import ClerkService
 from engine.storage.definitions import DefinitionStore
-from tests.browser.conftest import NewPage, Server, check_accessibility, tab_to
-from tests.browser.test_citizen_browser import mailed_link
+from tests.browser.conftest import NewPage, Server, check_accessibility, mailed_link, tab_to
 from tests.conftest import childcare_answers
 from tests.web.flows import PASSWORD, complete, sign_up_and_in
+
+CODE = re.compile(r"^Code")  # the two-factor code's label, not the recovery code's
 
 
 def make_clerk(server: Server, roles: list[str], admin: bool = False) -> tuple[str, pyotp.TOTP]:
@@ -64,9 +66,6 @@ def take_step(page: Page, label: str, comment: str | None = None) -> None:
     if comment is not None:
         form.get_by_label("コメント").fill(comment)
     form.get_by_role("button", name=label).click()
-
-
-CODE = re.compile(r"^Code")  # the two-factor code, not the recovery code
 
 
 def take_step_with_the_keyboard(page: Page, label: str) -> None:
