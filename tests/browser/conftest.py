@@ -7,25 +7,37 @@ leave 127.0.0.1. Any of them fails the test.
 
 Without /usr/bin/chromium the tests skip, unless MADOGUCHI_REQUIRE_BROWSER is set (CI sets
 it): then a missing browser is an error.
+
+`check_accessibility(page, name)` runs axe-core's WCAG 2.2 A and AA rules and its best
+practices on the page as it is: a serious or critical violation fails the test; a minor or
+moderate one must be listed, with the reason it is accepted, in docs/accessibility.md.
+`tab_to(page, target)` moves the focus with the keyboard and checks that it shows.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 from urllib.error import URLError
 
 import pytest
 import uvicorn
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import (
     Browser,
+    BrowserContext,
     ConsoleMessage,
+    Locator,
     Page,
     Response,
     Route,
@@ -54,6 +66,12 @@ MOBILE: ViewportSize = {"width": 360, "height": 640}
 # Accept-Language of the browser: the portal's language until the visitor switches.
 LOCALES = {"ja": "ja-JP", "en": "en-GB"}
 STARTUP_SECONDS = 15.0
+# WCAG 2.0, 2.1 and 2.2, levels A and AA: what JIS X 8341-3 and the Digital Agency ask for;
+# and axe-core's best practices, which hold what WCAG leaves to judgement: landmarks around
+# all content, one h1 per page, headings in order, unique landmark names.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+ACCESSIBILITY_DOC = ROOT / "docs" / "accessibility.md"
 
 
 @dataclass
@@ -133,6 +151,20 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+def mailed_link(server: Server, email: str, path: str) -> str:
+    """The link to ``path`` in the newest mail to ``email``, as the mail shows it."""
+    mails = sorted(server.outbox.glob("*.eml"), key=lambda f: f.stat().st_mtime, reverse=True)
+    for mail in mails:
+        message = BytesParser(policy=policy.default).parsebytes(mail.read_bytes())
+        body = message.get_body(preferencelist=("plain",))
+        if message["To"] != email or body is None:
+            continue
+        link = re.search(rf"{re.escape(server.base_url + path)}\?token=[\w-]+", body.get_content())
+        if link:
+            return link.group(0)
+    raise AssertionError(f"no mail to {email} with a link to {server.base_url}{path}")
+
+
 @dataclass
 class Problems:
     """What went wrong in the browser while a test ran; the test fails if there is any."""
@@ -140,17 +172,18 @@ class Problems:
     base_url: str
     found: list[str] = field(default_factory=list)
     console_errors: list[tuple[str, str]] = field(default_factory=list)  # (text, url)
-    # Pages the server answered with 422 (a form with errors, as the test meant): Chromium
-    # logs "Failed to load resource" for them, which is not a problem of the page.
-    rejected_forms: set[str] = field(default_factory=set)
+    # Pages the server answered with 404 or 422 (an address that does not exist, a form with
+    # errors, as the test meant): Chromium logs "Failed to load resource" for them, which is
+    # not a problem of the page. A test that did not mean them fails on what the page says.
+    error_pages: set[str] = field(default_factory=set)
 
     def console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
             self.console_errors.append((message.text, message.location.get("url", "")))
 
     def response(self, response: Response) -> None:
-        if response.status == 422 and response.request.resource_type == "document":
-            self.rejected_forms.add(response.url)
+        if response.status in (404, 422) and response.request.resource_type == "document":
+            self.error_pages.add(response.url)
 
     def route(self, route: Route) -> None:
         url = route.request.url
@@ -164,7 +197,7 @@ class Problems:
         """Everything found, once the pages are closed (events arrive in any order)."""
         problems = list(self.found)
         for text, url in self.console_errors:
-            if text.startswith("Failed to load resource") and url in self.rejected_forms:
+            if text.startswith("Failed to load resource") and url in self.error_pages:
                 continue
             problems.append(f"console error: {text} ({url})")
         return problems
@@ -175,20 +208,26 @@ NewPage = Callable[..., Page]
 
 @pytest.fixture
 def new_page(browser: Browser, server: Server) -> Iterator[NewPage]:
-    """Open a page in a fresh browser context: ``new_page(language="ja", viewport=DESKTOP)``.
+    """Open a page in a fresh browser context:
+    ``new_page(language="ja", viewport=DESKTOP, javascript=True)``.
 
     Relative URLs go to the test server; anything else is refused and fails the test."""
     contexts = []
     problems = Problems(server.base_url)
 
-    def open_page(language: str = "ja", viewport: ViewportSize = DESKTOP) -> Page:
+    def open_page(
+        language: str = "ja", viewport: ViewportSize = DESKTOP, javascript: bool = True
+    ) -> Page:
         context = browser.new_context(
             base_url=server.base_url,
             locale=LOCALES[language],
             viewport=viewport,
             timezone_id="Asia/Tokyo",
+            java_script_enabled=javascript,
         )
         contexts.append(context)
+        if not javascript:
+            WITHOUT_JAVASCRIPT.add(context)
         context.route("**/*", problems.route)
         page = context.new_page()
         page.on("pageerror", lambda error: problems.found.append(f"page error: {error}"))
@@ -198,6 +237,109 @@ def new_page(browser: Browser, server: Server) -> Iterator[NewPage]:
 
     yield open_page
     for context in contexts:
+        WITHOUT_JAVASCRIPT.discard(context)
         context.close()
     found = problems.report()
     assert not found, "problems in the browser:\n" + "\n".join(found)
+
+
+@dataclass(frozen=True)
+class AxeViolation:
+    page: str  # the name the test gave the page
+    rule: str  # axe-core's rule id, e.g. "color-contrast"
+    impact: str  # minor, moderate, serious or critical
+    help: str
+    targets: list[str]  # CSS selectors of the elements concerned
+
+
+# Contexts with JavaScript off. axe-core waits on timers, which do not run there; the server
+# sends the same markup either way, and the tests check it with JavaScript on.
+WITHOUT_JAVASCRIPT: set[BrowserContext] = set()
+# Every page checked in this session and what was found on it, for the summary at the end.
+CHECKED_PAGES: list[str] = []
+FOUND: list[AxeViolation] = []
+
+
+def check_accessibility(page: Page, name: str) -> None:
+    """axe-core (from axe-playwright-python) on ``page`` as it is now, named ``name`` in
+    messages: no serious or critical violation, and every other one accepted in
+    docs/accessibility.md. Also what axe-core leaves open: the page starts with a skip link
+    to <main> and has exactly one h1."""
+    page.wait_for_load_state("load")
+    first_link = page.locator("body a").first.get_attribute("href")
+    assert first_link == "#main", f"{name} does not start with a skip link ({page.url})"
+    headings = page.get_by_role("heading", level=1).count()
+    assert headings == 1, f"{name} has {headings} h1 headings ({page.url})"
+    if page.context in WITHOUT_JAVASCRIPT:
+        return
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    response = Axe().run(page, options=options).response
+    violations = [
+        AxeViolation(
+            page=name,
+            rule=found["id"],
+            impact=found["impact"],
+            help=found["help"],
+            targets=[" ".join(node["target"]) for node in found["nodes"]],
+        )
+        for found in response["violations"]
+    ]
+    CHECKED_PAGES.append(name)
+    FOUND.extend(violations)
+    blocking = [v for v in violations if v.impact in BLOCKING_IMPACTS]
+    assert not blocking, f"accessibility violations on {name} ({page.url}):\n" + "\n".join(
+        f"{v.impact} {v.rule}: {v.help} -- {', '.join(v.targets)}" for v in blocking
+    )
+    accepted = accepted_violations()
+    unlisted = [v for v in violations if v.rule not in accepted]
+    assert not unlisted, (
+        f"minor or moderate accessibility violations on {name} ({page.url}) that "
+        "docs/accessibility.md does not accept yet; fix them or add a row with the reason:\n"
+        + "\n".join(f"| `{v.rule}` | {v.impact} | {v.help} | ... |" for v in unlisted)
+    )
+
+
+# A row of the table in docs/accessibility.md: | `rule-id` | impact | ... | reason |
+_ACCEPTED_ROW = re.compile(r"^\| `([a-z0-9-]+)` \|.*\| *[^| ][^|]* \|$", re.MULTILINE)
+
+
+def accepted_violations() -> set[str]:
+    """The axe-core rules that docs/accessibility.md accepts, each with a reason."""
+    return set(_ACCEPTED_ROW.findall(ACCESSIBILITY_DOC.read_text(encoding="utf-8")))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not CHECKED_PAGES:
+        return
+    by_impact = Counter(violation.impact for violation in FOUND)
+    found = ", ".join(f"{n} {impact}" for impact, n in sorted(by_impact.items())) or "none"
+    terminalreporter.write_line(
+        f"axe-core: {len(CHECKED_PAGES)} pages checked "
+        f"({len(set(CHECKED_PAGES))} different); violations: {found}"
+    )
+
+
+# Where the keyboard focus is and whether it shows: the stylesheet's outline of 2px or more
+# (a ring drawn with box-shadow alone could not be told from a shadow the element always has).
+_FOCUSED = """() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  return {
+    element: element.outerHTML.slice(0, 120),
+    visible: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+  };
+}"""
+MAX_KEY_PRESSES = 60
+
+
+def tab_to(page: Page, target: Locator, key: str = "Tab") -> None:
+    """Press ``key`` (Tab, or an arrow key inside a group of radios) until ``target`` has
+    the focus; the focus must show on every element it passes."""
+    page.wait_for_load_state("load")  # the stylesheet too: a person is slower than a test
+    for _ in range(MAX_KEY_PRESSES):
+        page.keyboard.press(key)
+        focused = page.evaluate(_FOCUSED)
+        assert focused["visible"], f"the focus does not show on {focused['element']}"
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{MAX_KEY_PRESSES} presses of {key} did not reach {target}")
