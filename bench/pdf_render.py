@@ -22,7 +22,7 @@ from pathlib import Path
 
 from engine.answers import validate_answers
 from engine.definitions.loader import load_definition
-from renderers.pdf import SubmissionFacts, receipt_html, render_pdf
+from renderers.pdf import SubmissionFacts, Verification, receipt_html, render_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -49,7 +49,8 @@ def bare_render() -> Callable[[], object]:
     return lambda: weasyprint.HTML(string=MINIMAL).write_pdf()
 
 
-def receipt() -> str:
+def receipt(verification: Verification | None = None) -> str:
+    """The childcare receipt's HTML (with its verification block, when given one)."""
     definition = load_definition(ROOT / "forms" / "childcare-enrollment.yaml").definition
     answers = validate_answers(definition, childcare_answers(), today=TODAY).answers
     facts = SubmissionFacts(
@@ -58,6 +59,7 @@ def receipt() -> str:
         answers,
         due_date=date(2026, 12, 24),
         status_url="https://madoguchi.example.jp/applications/7Kq3pXw9",
+        verification=verification,
     )
     return receipt_html(definition, facts, "ja", office="新宿区 子ども家庭部 保育課")
 

@@ -16,20 +16,16 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from pdf_render import bare_render  # noqa: E402 -- bench/ on the path
+from pdf_render import bare_render, receipt  # noqa: E402 -- bench/ on the path
 
-from engine.answers import validate_answers  # noqa: E402
-from engine.definitions.loader import load_definition  # noqa: E402
 from engine.documents.config import SigningConfig  # noqa: E402 -- needs the root on the path
 from engine.documents.signing import DocumentSigner  # noqa: E402
-from renderers.pdf import SubmissionFacts, Verification, receipt_html, render_pdf  # noqa: E402
-from tests.conftest import TODAY, childcare_answers  # noqa: E402
+from renderers.pdf import Verification, render_pdf  # noqa: E402
 
 OFFICE = "新宿区 子ども家庭部 保育課"
 CODE = "K7Q4-X9PA-H3MN-RT8C"
@@ -39,7 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--documents", type=int, default=1000)
     count = parser.parse_args().documents
-    html = _receipt()
+    html = receipt(Verification(CODE, f"https://madoguchi.example.jp/verify/{CODE}"))
     with tempfile.TemporaryDirectory() as folder:
         signer = DocumentSigner(SigningConfig(data_dir=Path(folder), office_name=OFFICE))
         bare_pdf = bare_render()
@@ -92,21 +88,6 @@ def _alternating(
             action()
             totals[index] += time.perf_counter() - start
     return totals[0] / rounds, totals[1] / rounds
-
-
-def _receipt() -> str:
-    """The childcare receipt as the worker renders it, with its verification block."""
-    definition = load_definition(ROOT / "forms" / "childcare-enrollment.yaml").definition
-    answers = validate_answers(definition, childcare_answers(), today=TODAY).answers
-    facts = SubmissionFacts(
-        "MD-4H4-PYQ-R7A",
-        datetime(2026, 11, 26, 5, 5, tzinfo=UTC),
-        answers,
-        due_date=date(2026, 12, 24),
-        status_url="https://madoguchi.example.jp/applications/7Kq3pXw9",
-        verification=Verification(CODE, f"https://madoguchi.example.jp/verify/{CODE}"),
-    )
-    return receipt_html(definition, facts, "ja", office=OFFICE)
 
 
 if __name__ == "__main__":
