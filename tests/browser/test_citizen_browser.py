@@ -685,10 +685,24 @@ def access_code_on(page: Page, text: dict[str, str]) -> str:
     return lines[lines.index(text["access_code"]) + 1]
 
 
-def assert_no_horizontal_scrolling(page: Page) -> None:
+def assert_no_horizontal_scrolling(page: Page, screen: int = MOBILE["width"]) -> None:
     page.wait_for_load_state("load")  # the whole page, not what has arrived so far
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= MOBILE["width"], f"{page.url} is {width}px wide on a {MOBILE['width']}px screen"
+    assert width <= screen, f"{page.url} is {width}px wide on a {screen}px screen"
+
+
+# WCAG 1.4.10: content reflows at 320 CSS px (a 1280 px window at 400%) and at 640 px
+# (200% zoom), with no horizontal scrolling; data tables are exempt, so the console's
+# queue and case tables are not in this list.
+REFLOW_PAGES = ["/", "/procedures/childcare-enrollment", "/sign-in", "/status", "/verify"]
+
+
+@pytest.mark.parametrize("width", [320, 640])
+def test_the_pages_reflow_at_400_and_200_percent_zoom(new_page: NewPage, width: int) -> None:
+    page = new_page("ja", {"width": width, "height": 640})
+    for url in [*REFLOW_PAGES, "/console/sign-in"]:
+        page.goto(url)
+        assert_no_horizontal_scrolling(page, width)
 
 
 # Replaces text in the page's text nodes, for the screenshots only: [[pattern, text], ...].
