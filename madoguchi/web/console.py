@@ -564,7 +564,7 @@ def _case_page(  # noqa: PLR0913 -- what the case page shows besides the case
             FileLink(f.original_name, f"/console/cases/{submission.public_id}/files/{f.id}", f.size)
             for f in files
         ],
-        history=[_history_row(e, states, people, language) for e in history],
+        history=[_history_row(e, definition, people, language) for e in history],
         votes=[
             work.VoteRow(
                 screens.when_text(v.created_at, language),
@@ -607,18 +607,26 @@ def workflow_events(call: Call, submission: Submission) -> list[Event]:
 
 
 def _history_row(
-    event: Event, states: dict[str, Any], people: dict[str, str], language: str
+    event: Event, definition: Definition, people: dict[str, str], language: str
 ) -> work.HistoryRow:
     data = event.data
+    states = definition.workflow.states
+
+    def label(field_id: str) -> str:
+        spec = definition.field(field_id)
+        return spec.label.get(language) if spec is not None else field_id
+
     details: list[str] = []
     if event.kind == "answers_changed":
-        details = [f"{c['field']}: {c['before']} → {c['after']}" for c in data.get("changes", [])]
+        details = [
+            f"{label(c['field'])}: {c['before']} → {c['after']}" for c in data.get("changes", [])
+        ]
     if event.kind == "vote":
         details = [f"{data.get('role')}: {data.get('decision')}"]
     if event.kind == "assigned":
         details = [people.get(data.get("to") or "", "—")]
     if data.get("fields"):
-        details.extend(data["fields"])
+        details.extend(label(field_id) for field_id in data["fields"])
     state_from = states[data["from"]].label if event.kind == "state_changed" else None
     state_to = states[data["to"]].label if event.kind == "state_changed" else None
     return work.HistoryRow(

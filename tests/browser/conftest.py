@@ -29,6 +29,7 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 from urllib.error import URLError
+from urllib.parse import urlsplit
 
 import pytest
 import uvicorn
@@ -50,6 +51,7 @@ from madoguchi.web.app import create_app
 from madoguchi.web.services import Services, build_services
 from madoguchi.worker import start_in_background
 from tests.conftest import FORMS, ROOT, TODAY
+from tests.web.flows import REFERENCE
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -343,3 +345,49 @@ def tab_to(page: Page, target: Locator, key: str = "Tab") -> None:
         if target.evaluate("element => element === document.activeElement"):
             return
     raise AssertionError(f"{MAX_KEY_PRESSES} presses of {key} did not reach {target}")
+
+
+# Screenshots for docs/ ---------------------------------------------------------------
+
+EXAMPLE_REFERENCE = "MD-7KQ-3PX-9TW"
+EXAMPLE_ACCESS_CODE = "K7QP3XW9TM"
+EXAMPLE_DRAFT = "q3Xh8VbN2kLm5RtY7wZa1c"
+EXAMPLE_TOKEN = "Jx4pT9mQ2vL8sN6wR3yK7bH5dF1gC0zE"  # noqa: S105 -- a placeholder
+
+# Replaces text in the page's text nodes, for the screenshots only: [[pattern, text], ...].
+_REPLACE_TEXT = """replacements => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const [pattern, text] of replacements) {
+      node.textContent = node.textContent.replace(new RegExp(pattern, "g"), text);
+    }
+  }
+}"""
+
+
+def screenshot(
+    page: Page,
+    name: str,
+    access_code: str | None = None,
+    more: tuple[tuple[str, str], ...] = (),
+) -> None:
+    """docs/screenshots/<name>.png, the whole page. What differs from run to run (the
+    server's port, reference numbers, access codes, links to drafts, and the ``more``
+    (pattern, text) pairs a test gives) is replaced by fixed examples first, so an image
+    changes only when the page does."""
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
+    replacements = [
+        (re.escape(origin), "http://127.0.0.1:8000"),
+        (REFERENCE.pattern, EXAMPLE_REFERENCE),
+        (r"/drafts/[\w-]+/", f"/drafts/{EXAMPLE_DRAFT}/"),
+        (r"token=[\w-]+", f"token={EXAMPLE_TOKEN}"),
+    ]
+    if access_code is not None:
+        replacements.append((re.escape(access_code), EXAMPLE_ACCESS_CODE))
+    replacements.extend(more)
+    page.wait_for_load_state("load")  # the whole page, not what has arrived so far
+    page.evaluate(_REPLACE_TEXT, replacements)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=SCREENSHOTS / f"{name}.png", full_page=True, animations="disabled", caret="hide"
+    )

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Locator, Page, Request, expect
 
 from tests.browser.conftest import (
     MOBILE,
-    SCREENSHOTS,
     NewPage,
     Server,
     check_accessibility,
     mailed_link,
+    screenshot,
     tab_to,
 )
 from tests.web.flows import PASSWORD, REFERENCE, SAMPLES
@@ -31,10 +30,6 @@ YAMADA = ("山田", "太郎", "ヤマダ", "タロウ")
 POSTAL_CODE = "1638001"  # 東京都新宿区西新宿 (the Tokyo Metropolitan Government Building)
 # Fixed stand-ins for the random reference number and access code in the screenshots, so
 # an image changes only when the page does.
-EXAMPLE_REFERENCE = "MD-7KQ-3PX-9TW"
-EXAMPLE_ACCESS_CODE = "K7QP3XW9TM"
-EXAMPLE_DRAFT = "q3Xh8VbN2kLm5RtY7wZa1c"
-EXAMPLE_TOKEN = "Jx4pT9mQ2vL8sN6wR3yK7bH5dF1gC0zE"  # noqa: S105 -- a placeholder
 
 # What the pages say, in each language.
 TEXT = {
@@ -703,38 +698,6 @@ def test_the_pages_reflow_at_400_and_200_percent_zoom(new_page: NewPage, width: 
     for url in [*REFLOW_PAGES, "/console/sign-in"]:
         page.goto(url)
         assert_no_horizontal_scrolling(page, width)
-
-
-# Replaces text in the page's text nodes, for the screenshots only: [[pattern, text], ...].
-_REPLACE_TEXT = """replacements => {
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    for (const [pattern, text] of replacements) {
-      node.textContent = node.textContent.replace(new RegExp(pattern, "g"), text);
-    }
-  }
-}"""
-
-
-def screenshot(page: Page, name: str, access_code: str | None = None) -> None:
-    """docs/screenshots/<name>.png, the whole page. What differs from run to run (the
-    server's port, reference numbers, access codes, links to drafts) is replaced by fixed
-    examples first, so an image changes only when the page does."""
-    origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
-    replacements = [
-        (re.escape(origin), "http://127.0.0.1:8000"),
-        (REFERENCE.pattern, EXAMPLE_REFERENCE),
-        (r"/drafts/[\w-]+/", f"/drafts/{EXAMPLE_DRAFT}/"),
-        (r"token=[\w-]+", f"token={EXAMPLE_TOKEN}"),
-    ]
-    if access_code is not None:
-        replacements.append((re.escape(access_code), EXAMPLE_ACCESS_CODE))
-    page.wait_for_load_state("load")  # the whole page, not what has arrived so far
-    page.evaluate(_REPLACE_TEXT, replacements)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(
-        path=SCREENSHOTS / f"{name}.png", full_page=True, animations="disabled", caret="hide"
-    )
 
 
 # --- pages off the paths ---------------------------------------------------------------------

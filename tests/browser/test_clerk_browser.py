@@ -15,11 +15,27 @@ from playwright.sync_api import Page, expect
 
 from auth.clerks import ClerkService
 from engine.storage.definitions import DefinitionStore
-from tests.browser.conftest import NewPage, Server, check_accessibility, mailed_link, tab_to
+from tests.browser.conftest import (
+    NewPage,
+    Server,
+    check_accessibility,
+    mailed_link,
+    screenshot,
+    tab_to,
+)
 from tests.conftest import childcare_answers
 from tests.web.flows import PASSWORD, complete, sign_up_and_in
 
 CODE = re.compile(r"^Code")  # the two-factor code's label, not the recovery code's
+
+
+# What differs from run to run on the console's pages, for the screenshots.
+STAFF_EXAMPLES = (
+    (r"(?:new-)?clerk-[0-9a-f]+@city\.example\.jp", "suzuki@city.example.jp"),
+    (r"citizen-[0-9a-f]+@example\.jp", "hanako@example.jp"),
+    (r"\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}:\d{2}", "2026年11月26日 10:05"),
+    (r"\d{1,2} [A-Z][a-z]+ \d{4} \d{1,2}:\d{2}", "26 November 2026 10:05"),
+)
 
 
 def make_clerk(server: Server, roles: list[str], admin: bool = False) -> tuple[str, pyotp.TOTP]:
@@ -124,6 +140,7 @@ def test_two_clerks_and_the_applicant_take_childcare_to_a_decision(
     take_step_with_the_keyboard(chief, "承認する")
     expect(chief.locator("dl.summary-list").first).to_contain_text("承認")
     check_accessibility(chief, "ja console case, decided")
+    screenshot(chief, "ja-desktop-console-case", more=STAFF_EXAMPLES)
     citizen.reload()
     expect(citizen.get_by_role("main")).to_contain_text("承認")
     # The worker issues the decision notice; the page looks again by itself meanwhile.
@@ -161,6 +178,7 @@ def the_console_in_english(page: Page, reference: str) -> None:
     page.get_by_role("link", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
     check_accessibility(page, "en console case, decided")
+    screenshot(page, "en-desktop-console-case", more=STAFF_EXAMPLES)
     page.get_by_role("link", name="Workflow").first.click()
     expect(page.locator(".workflow-picture svg")).to_be_visible()
     check_accessibility(page, "en console workflow picture")
@@ -170,6 +188,7 @@ def the_console_in_english(page: Page, reference: str) -> None:
     page.get_by_role("main").get_by_role("link", name="Childcare").first.click()
     expect(page.get_by_role("link", name=reference)).to_be_visible()
     check_accessibility(page, "en console queue")
+    screenshot(page, "en-desktop-console-queue", more=STAFF_EXAMPLES)
 
 
 def test_the_console_sign_in_in_english(new_page: NewPage) -> None:
