@@ -195,7 +195,7 @@ def test_a_correction_round_reaches_the_applicant(
     assert response.status_code == 303
     page = staff.client.get(url).text
     assert "補正待ち" in page
-    assert "phone" in page
+    assert "<li>電話番号</li>" in page  # the field asked for, by its label
 
 
 def test_messages_notes_and_assignment(
