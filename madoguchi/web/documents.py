@@ -8,6 +8,8 @@ import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -113,11 +115,16 @@ def token(call: Call) -> Response:
 
 def trust_roots(call: Call) -> tuple[Any, ...]:
     """The roots our documents' signatures chain to (the configured ones, or the
-    development CA's)."""
+    development CA's), read once per data folder: the configuration does not change while
+    the process runs."""
+    return _trust_roots(call.services.settings.data)
+
+
+@cache
+def _trust_roots(data: Path) -> tuple[Any, ...]:
     from engine.documents.signing import DocumentSigner  # noqa: PLC0415 -- pyHanko: heavy
 
-    config = SigningConfig.from_values(os.environ, data_dir=call.services.settings.data)
-    return tuple(DocumentSigner(config).trust_roots)
+    return tuple(DocumentSigner(SigningConfig.from_values(os.environ, data_dir=data)).trust_roots)
 
 
 def _described(call: Call, document: Document) -> pages.VerifyPage:
