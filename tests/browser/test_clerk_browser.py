@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from pathlib import Path
 
 import httpx2 as httpx
 import pyotp
@@ -98,7 +99,7 @@ def take_step_with_the_keyboard(page: Page, label: str) -> None:
 
 
 def test_two_clerks_and_the_applicant_take_childcare_to_a_decision(
-    new_page: NewPage, server: Server
+    new_page: NewPage, server: Server, tmp_path: Path
 ) -> None:
     citizen_email = f"citizen-{secrets.token_hex(3)}@example.jp"
     with httpx.Client(base_url=server.base_url) as client:
@@ -147,7 +148,28 @@ def test_two_clerks_and_the_applicant_take_childcare_to_a_decision(
     expect(citizen.get_by_role("link", name="決定通知書")).to_be_visible(timeout=30_000)
     expect(citizen.get_by_role("link", name="受付完了通知書")).to_be_visible()
     check_accessibility(citizen, "ja status, decided, with its documents")
+    the_applicant_downloads_and_checks_the_decision(citizen, reference, tmp_path)
     the_console_in_english(chief, reference)
+
+
+def the_applicant_downloads_and_checks_the_decision(
+    citizen: Page, reference: str, tmp_path: Path
+) -> None:
+    """The signed decision notice, downloaded, then checked on the public page."""
+    with citizen.expect_download() as download:
+        citizen.get_by_role("link", name="決定通知書").click()
+    notice = tmp_path / "decision.pdf"
+    download.value.save_as(notice)
+    assert notice.read_bytes().startswith(b"%PDF")
+    citizen.goto("/verify")
+    check_accessibility(citizen, "ja document check")
+    citizen.get_by_label("お手元のPDFファイル").set_input_files(notice)
+    citizen.get_by_role("button", name="ファイルを確認する").click()
+    main = citizen.get_by_role("main")
+    expect(main).to_contain_text("署名後に変更されていません")
+    expect(main).to_contain_text(reference)
+    expect(main).to_contain_text("決定通知書")
+    check_accessibility(citizen, "ja document check, a file we issued")
 
 
 def the_applicant_corrects_the_phone_number(citizen: Page, email: str, reference: str) -> None:
