@@ -63,6 +63,12 @@ def version_of(html: str) -> str:
     return match.group(1)
 
 
+def ask_for_correction(staff: SignedInClerk, url: str, comment: str, field: str) -> None:
+    """Start the review, then ask the applicant to correct ``field``; both steps taken."""
+    assert step(staff, url, "start_review").status_code == 303
+    assert step(staff, url, "request_correction", comment=comment, fields=field).status_code == 303
+
+
 def step(staff: SignedInClerk, url: str, action: str, **fields: Any) -> Any:
     page = staff.client.get(url)
     version = fields.pop("row_version", None) or version_of(page.text)
@@ -189,11 +195,7 @@ def test_a_correction_round_reaches_the_applicant(
     _citizen, reference = submitted
     staff = clerk(services, "clerk")
     url = case_url(staff, reference)
-    step(staff, url, "start_review")
-    response = step(
-        staff, url, "request_correction", comment="電話番号をご確認ください", fields="phone"
-    )
-    assert response.status_code == 303
+    ask_for_correction(staff, url, "電話番号をご確認ください", "phone")
     page = staff.client.get(url).text
     assert "補正待ち" in page
     assert "<li>電話番号</li>" in page  # the field asked for, by its label
@@ -298,8 +300,7 @@ def test_a_full_correction_round_through_both_sides(
     citizen, reference = submitted
     staff = clerk(services, "clerk")
     url = case_url(staff, reference)
-    step(staff, url, "start_review")
-    step(staff, url, "request_correction", comment="電話番号をご確認ください", fields="phone")
+    ask_for_correction(staff, url, "電話番号をご確認ください", "phone")
     detail_url = application_url(citizen, reference)
     detail = citizen.get(detail_url).text
     assert "電話番号をご確認ください" in detail
@@ -378,8 +379,7 @@ def test_a_correction_can_replace_a_file(
     citizen, reference = submitted
     staff = clerk(services, "clerk")
     url = case_url(staff, reference)
-    step(staff, url, "start_review")
-    step(staff, url, "request_correction", comment="新しい証明書を", fields="employment_proof")
+    ask_for_correction(staff, url, "新しい証明書を", "employment_proof")
     detail_url = application_url(citizen, reference)
     form = citizen.get(f"{detail_url}/correct").text
     assert 'type="file"' in form
