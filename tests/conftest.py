@@ -15,6 +15,7 @@ from engine.definitions.loader import load_definition
 from engine.definitions.models import Definition
 from engine.storage.db import make_engine
 from engine.storage.migrate import upgrade
+from tests.browser import axe_tally
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMS = ROOT / "forms"
@@ -100,19 +101,30 @@ def empty_url(
     admin.dispose()
 
 
+# pytest-xdist runs the suite in several processes; each has PostgreSQL schemas of its own.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
 @pytest.fixture(scope="session", params=DATABASES)
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """An empty database migrated to the newest schema, once per test session."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     else:
-        url = os.environ["MADOGUCHI_TEST_DATABASE_URL"]
-        reset_postgresql(url)
+        url = postgresql_schema(f"tests_{WORKER}")
     upgrade(url)
     return url
 
 
-def reset_postgresql(url: str, schema: str = "public") -> None:
+def postgresql_schema(schema: str) -> str:
+    """The test PostgreSQL database's URL, seeing only ``schema``, emptied first."""
+    base = os.environ["MADOGUCHI_TEST_DATABASE_URL"]
+    reset_postgresql(base, schema)
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}options=-csearch_path%3D{schema}"
+
+
+def reset_postgresql(url: str, schema: str) -> None:
     engine = make_engine(url)
     with engine.begin() as connection:
         connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
@@ -129,10 +141,7 @@ def app_database_url(
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('app-db') / 'app.db'}"
     else:
-        base = os.environ["MADOGUCHI_TEST_DATABASE_URL"]
-        reset_postgresql(base, schema="app_tests")
-        separator = "&" if "?" in base else "?"
-        url = f"{base}{separator}options=-csearch_path%3Dapp_tests"
+        url = postgresql_schema(f"app_tests_{WORKER}")
     upgrade(url)
     return url
 
@@ -156,3 +165,20 @@ def db(db_engine: Engine) -> Iterator[Session]:
     session.close()
     transaction.rollback()
     connection.close()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # a pytest-xdist worker: hand the tally to the controller
+        workeroutput["axe"] = axe_tally.export()
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: absent when the suite runs in one process
+def pytest_testnodedown(node: Any, error: object) -> None:
+    axe_tally.merge(getattr(node, "workeroutput", {}).get("axe"))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    line = axe_tally.summary()
+    if line:
+        terminalreporter.write_line(line)

@@ -22,7 +22,6 @@ import socket
 import threading
 import time
 import urllib.request
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import policy
@@ -50,6 +49,7 @@ from madoguchi.config import Settings
 from madoguchi.web.app import create_app
 from madoguchi.web.services import Services, build_services
 from madoguchi.worker import start_in_background
+from tests.browser import axe_tally
 from tests.conftest import FORMS, ROOT, TODAY
 from tests.web.flows import REFERENCE
 
@@ -258,8 +258,6 @@ class AxeViolation:
 # sends the same markup either way, and the tests check it with JavaScript on.
 WITHOUT_JAVASCRIPT: set[BrowserContext] = set()
 # Every page checked in this session and what was found on it, for the summary at the end.
-CHECKED_PAGES: list[str] = []
-FOUND: list[AxeViolation] = []
 
 
 def check_accessibility(page: Page, name: str) -> None:
@@ -286,8 +284,7 @@ def check_accessibility(page: Page, name: str) -> None:
         )
         for found in response["violations"]
     ]
-    CHECKED_PAGES.append(name)
-    FOUND.extend(violations)
+    axe_tally.record(name, [violation.impact for violation in violations])
     blocking = [v for v in violations if v.impact in BLOCKING_IMPACTS]
     assert not blocking, f"accessibility violations on {name} ({page.url}):\n" + "\n".join(
         f"{v.impact} {v.rule}: {v.help} -- {', '.join(v.targets)}" for v in blocking
@@ -308,17 +305,6 @@ _ACCEPTED_ROW = re.compile(r"^\| `([a-z0-9-]+)` \|.*\| *[^| ][^|]* \|$", re.MULT
 def accepted_violations() -> set[str]:
     """The axe-core rules that docs/accessibility.md accepts, each with a reason."""
     return set(_ACCEPTED_ROW.findall(ACCESSIBILITY_DOC.read_text(encoding="utf-8")))
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not CHECKED_PAGES:
-        return
-    by_impact = Counter(violation.impact for violation in FOUND)
-    found = ", ".join(f"{n} {impact}" for impact, n in sorted(by_impact.items())) or "none"
-    terminalreporter.write_line(
-        f"axe-core: {len(CHECKED_PAGES)} pages checked "
-        f"({len(set(CHECKED_PAGES))} different); violations: {found}"
-    )
 
 
 # Where the keyboard focus is and whether it shows: the stylesheet's outline of 2px or more
