@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from typing import Any
 
@@ -31,9 +32,14 @@ def make_engine(url: str, **options: Any) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False}, **options)
+        turn = threading.Lock()
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "factory": _taking_turns(turn)},
+            **options,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
-        _queue_transactions(engine)
+        event.listen(engine, "begin", _begin_in_turn(turn))
         return engine
     return create_engine(url, pool_pre_ping=True, **options)
 
@@ -52,32 +58,59 @@ def _sqlite_pragmas(connection: Any, _: Any) -> None:
     cursor.close()
 
 
-def _queue_transactions(engine: Engine) -> None:
-    """Transactions of this process wait their turn in a queue, then BEGIN IMMEDIATE.
+# Transactions of one process wait their turn in a queue, then BEGIN IMMEDIATE.
+#
+# SQLite has one writer at a time. IMMEDIATE takes the write lock at the start: two
+# requests that read then write would otherwise fail with "database is locked" when the
+# second tries to write. Queueing in Python first spares waiting threads SQLite's
+# sleep-and-retry (1 to 100 ms naps), which under load starves some of them for seconds.
+# The turn passes on only once COMMIT or ROLLBACK has returned: SQLAlchemy's "commit" event
+# comes before the COMMIT, so the DBAPI connection itself hands the turn on. (Other
+# processes on the same file still wait through busy_timeout.)
 
-    SQLite has one writer at a time. IMMEDIATE takes the write lock at the start: two
-    requests that read then write would otherwise fail with "database is locked" when the
-    second tries to write. Queueing in Python first spares waiting threads SQLite's
-    sleep-and-retry, which under load starves some of them for seconds. (Other processes
-    on the same file still wait through busy_timeout.)"""
-    turn = threading.Lock()
 
+def _taking_turns(turn: threading.Lock) -> type[sqlite3.Connection]:
+    class TurnTakingConnection(sqlite3.Connection):
+        holds_turn = False
+
+        def commit(self) -> None:
+            try:
+                super().commit()
+            finally:
+                self.pass_turn()
+
+        def rollback(self) -> None:
+            try:
+                super().rollback()
+            finally:
+                self.pass_turn()
+
+        def close(self) -> None:
+            try:
+                super().close()
+            finally:
+                self.pass_turn()
+
+        def pass_turn(self) -> None:
+            if self.holds_turn:
+                self.holds_turn = False
+                turn.release()
+
+    return TurnTakingConnection
+
+
+def _begin_in_turn(turn: threading.Lock) -> Any:
     def begin(connection: Any) -> None:
+        dbapi_connection = connection.connection.dbapi_connection
         turn.acquire()
-        connection.info["holds_turn"] = True
+        dbapi_connection.holds_turn = True
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
-            end(connection)
+            dbapi_connection.pass_turn()
             raise
 
-    def end(connection: Any) -> None:
-        if connection.info.pop("holds_turn", False):
-            turn.release()
-
-    event.listen(engine, "begin", begin)
-    event.listen(engine, "commit", end)
-    event.listen(engine, "rollback", end)
+    return begin
 
 
 def dialect_insert(session: Session, table: Any) -> Any:
