@@ -100,6 +100,10 @@ class WebSession(Base):
     pending_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # When the second factor was passed (clerks); None for citizens.
     second_factor_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The application (its public id) this browser opened with a reference number and access
+    # code: an applicant without an account may come back to it while the session lives.
+    # A plain string, not a foreign key: sessions know nothing of submissions.
+    granted_application: Mapped[str | None] = mapped_column(String(32))
 
     user: Mapped[User | None] = relationship(lazy="select", foreign_keys=[user_id])
     pending_user: Mapped[User | None] = relationship(lazy="select", foreign_keys=[pending_user_id])

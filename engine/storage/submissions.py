@@ -176,10 +176,21 @@ class SubmissionService:
         return submission
 
     def get_for_user(self, public_id: str, user_id: str) -> Submission:
+        return self.get_for_applicant(public_id, user_id=user_id, granted=None)
+
+    def get_for_applicant(
+        self, public_id: str, *, user_id: str | None, granted: str | None
+    ) -> Submission:
+        """The submission ``public_id`` names, if the caller is its applicant: the account
+        that owns it, or a browser its reference number and access code were given in
+        (``granted``, the public id that browser's session remembers). Else NotFound."""
         submission = self.session.scalar(
             select(Submission).where(Submission.public_id == public_id)
         )
-        if submission is None or submission.applicant_user_id != user_id:
+        if submission is None:
+            raise NotFound("no such submission")
+        owner = user_id is not None and submission.applicant_user_id == user_id
+        if not owner and granted != public_id:
             raise NotFound("no such submission")
         return submission
 

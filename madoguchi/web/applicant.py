@@ -201,14 +201,16 @@ def detail_parts(call: Call, submission: Submission, definition: Definition) -> 
         "messages": messages,
         "notice": notice.get(language) if notice else None,
     }
-    user_id = call.visitor.user_id
-    if user_id is None or submission.applicant_user_id != user_id:
-        return parts
+    # Whoever may open the page (the owner, or the browser the access code was given in)
+    # may download the documents; steps and corrections need the account.
     base = f"/applications/{submission.public_id}"
     parts |= {
         "documents": document_links(call, submission, base),
         "preparing": preparing(call, submission),
     }
+    user_id = call.visitor.user_id
+    if user_id is None or submission.applicant_user_id != user_id:
+        return parts
     actor = Actor(kind="applicant", user_id=user_id)
     steps = [
         pages.ApplicantStep(t.action, t.label or LocalizedText(ja=t.action))

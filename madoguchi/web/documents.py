@@ -31,12 +31,11 @@ from engine.documents.tokens import (
 from engine.storage.definitions import DefinitionStore
 from engine.storage.errors import NotFound
 from engine.storage.models import Submission
-from engine.storage.submissions import SubmissionService
 from engine.text import LocalizedText
 from madoguchi.web import screens
 from madoguchi.web.downloads import content_disposition, stream_chunks
 from madoguchi.web.endpoint import Call
-from madoguchi.web.errors import SeeOther
+from madoguchi.web.status import applicant_submission
 from madoguchi.web.visitor import ensure_session
 from renderers.html import pages
 
@@ -44,13 +43,7 @@ MAX_UPLOAD = 20 * 1024 * 1024  # engine.documents.verification reads no more eit
 
 
 def application_document(call: Call) -> Response:
-    user_id = call.visitor.user_id
-    if user_id is None:
-        raise SeeOther(f"/sign-in?next={call.request.url.path}")
-    submission = SubmissionService(call.db, call.services.cipher).get_for_user(
-        call.params["public_id"], user_id
-    )
-    return download(call, submission)
+    return download(call, applicant_submission(call))
 
 
 def verify(call: Call) -> Response:

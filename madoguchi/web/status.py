@@ -21,6 +21,7 @@ from engine.text import LocalizedText
 from madoguchi.web import screens
 from madoguchi.web.citizen import redirect
 from madoguchi.web.endpoint import Call
+from madoguchi.web.errors import SeeOther
 from madoguchi.web.visitor import ensure_session
 from renderers.html import pages
 
@@ -52,15 +53,24 @@ def applications(call: Call) -> Response:
 
 
 def application(call: Call) -> Response:
+    return _detail(call, applicant_submission(call))
+
+
+def applicant_submission(call: Call) -> Submission:
+    """The application the URL names, for its applicant: the signed-in owner, or the browser
+    that opened it with its reference number and access code. Anyone else not signed in
+    is sent to sign in (SeeOther); a signed-in stranger gets NotFound, and it is logged."""
+    public_id = call.params["public_id"]
+    session = call.visitor.session
+    granted = session.granted_application if session is not None else None
     user_id = call.visitor.user_id
-    if user_id is None:
-        return redirect(f"/sign-in?next=/applications/{call.params['public_id']}")
+    if user_id is None and granted != public_id:
+        raise SeeOther(f"/sign-in?next=/applications/{public_id}")
     try:
-        submission = _service(call).get_for_user(call.params["public_id"], user_id)
+        return _service(call).get_for_applicant(public_id, user_id=user_id, granted=granted)
     except NotFound:
-        _log_denied(call, call.params["public_id"])
+        _log_denied(call, public_id)
         raise
-    return _detail(call, submission)
 
 
 def lookup_form(call: Call) -> Response:
@@ -84,7 +94,11 @@ def lookup(call: Call) -> Response:
         _log_denied(call, reference)
         return _lookup_again(call, reference, "not_found", status=404)
     throttle.record(key, ip, succeeded=True)
-    return _detail(call, submission)
+    # The status page is then a page of its own, which reloads (documents being prepared)
+    # and opens again while this browser's session lives, without the code again.
+    session = ensure_session(call.visitor, call.db)
+    session.granted_application = submission.public_id
+    return redirect(f"/applications/{submission.public_id}")
 
 
 _LOOKUP_ERRORS = {

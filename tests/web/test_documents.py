@@ -25,6 +25,7 @@ from madoguchi.issuing import Issuer
 from madoguchi.web.services import Services
 from tests.conftest import childcare_answers
 from tests.renderers.pdf_reading import pdf_text
+from tests.test_demo_procedures import BULKY_WASTE
 from tests.web.conftest import csrf_of
 from tests.web.conftest import outbox as outbox_folder
 from tests.web.flows import complete, sign_up_and_in
@@ -109,6 +110,35 @@ def test_only_the_applicant_and_the_office_download_it(
     assert staff.client.get(console_download).content == PDF
     outsider = clerk(services, "clerk", department="kankyo")
     assert outsider.client.get(console_download).status_code == 404
+
+
+def test_an_applicant_without_an_account_comes_back_with_the_code_and_downloads_it(
+    services: Services,
+) -> None:
+    applicant = new_client(services)
+    submitted = complete(applicant, definition_of(services, "bulky-waste"), BULKY_WASTE)
+    code = submitted.html.split('class="access-code"', 1)[1].split(">", 1)[1].split("<", 1)[0]
+    applicant.cookies.clear()  # later, in a browser that has forgotten the submission
+    form = {
+        "csrf_token": csrf_of(applicant.get("/status").text),
+        "reference": submitted.reference,
+        "access_code": code.strip(),
+    }
+    found = applicant.post("/status", data=form, follow_redirects=False)
+    assert found.status_code == 303
+    status_url = found.headers["location"]
+    assert "作成中" in applicant.get(status_url).text  # the receipt, being prepared
+    issue(services, submitted.reference)
+    page = applicant.get(status_url)  # the page reloads without the code again
+    assert submitted.reference in page.text
+    assert applicant.get(document_link(page.text)).content == PDF
+    # Another browser, without the code, gets neither the page nor the document.
+    other = new_client(services)
+    assert other.get(status_url, follow_redirects=False).status_code == 303
+    assert other.get(document_link(page.text), follow_redirects=False).status_code == 303
+    sign_up_and_in(other, outbox_folder(services), f"other-{secrets.token_hex(4)}@example.jp")
+    assert other.get(status_url).status_code == 404
+    assert other.get(document_link(page.text)).status_code == 404
 
 
 def test_the_verification_page_says_what_was_issued_and_whether_it_stands(
