@@ -85,6 +85,8 @@ REASONS: dict[str, tuple[int, str, str]] = {
         "変更できない項目が含まれています",
         "Some answers may not be changed",
     ),
+    "already_revoked": (409, "この文書は取り消し済みです", "This document is already revoked"),
+    "reason_required": (422, "取り消す理由を入力してください", "Give the reason for revoking it"),
 }
 
 

@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from engine.answers import from_jsonable
 from engine.definitions.models import Definition, Transition
+from engine.documents.revocation import REVOKED, may_revoke, revoke
 from engine.storage import events
 from engine.storage.definitions import DefinitionStore
 from engine.storage.errors import NotFound, StaleSubmission
@@ -43,6 +44,7 @@ NOTICES = {
     "voted": LocalizedText(ja="投票を記録しました。", en="Your vote is recorded."),
     "assigned": LocalizedText(ja="担当を変更しました。", en="The assignment changed."),
     "sent": LocalizedText(ja="メッセージを登録しました。", en="The message is saved."),
+    "revoked": LocalizedText(ja="文書を取り消しました。", en="The document is revoked."),
 }
 STALE = LocalizedText(
     ja="この申請はほかの職員の操作で更新されました。最新の内容を確認してから、もう一度操作してください。",
@@ -210,6 +212,33 @@ def message(call: Call) -> Response:
         return _case_page(call, identity, submission, error=error, status=422)
     call.db.commit()
     return redirect(f"/console/cases/{submission.public_id}?done=sent")
+
+
+def revoke_document(call: Call) -> Response:
+    """Revoke one of the case's documents, for the reason given (audited); the public
+    verification page says so from then on."""
+    identity = require_clerk(call)
+    submission = case_of(call, identity)
+    document = documents.of_case(call, submission)
+    definition = definition_of(call, submission)
+    roles = identity.roles(submission.department)
+    if not may_revoke(definition, document, roles, is_admin=identity.is_admin):
+        refusal = Refused("already_revoked" if document.revoked_at else "not_your_role")
+        error = refusal.reason(call.visitor.language)
+        return _case_page(call, identity, submission, error=error, status=refusal.status)
+    try:
+        revoke(
+            call.db,
+            document,
+            actor=_actor(identity, submission).name,
+            reason=call.field("reason"),
+            now=_workflow(call).clock(),
+        )
+    except Refused as refusal:
+        error = refusal.reason(call.visitor.language)
+        return _case_page(call, identity, submission, error=error, status=refusal.status)
+    call.db.commit()
+    return redirect(f"/console/cases/{submission.public_id}?done=revoked")
 
 
 def reveal(call: Call) -> Response:
@@ -586,7 +615,17 @@ def _case_page(  # noqa: PLR0913 -- what the case page shows besides the case
         ],
         queue_url=_queue_url(submission.department),
         workflow_url=f"/console/workflows/{definition.procedure}",
-        documents=documents.links(call, submission, f"/console/cases/{submission.public_id}"),
+        documents=documents.links(
+            call,
+            submission,
+            f"/console/cases/{submission.public_id}",
+            revocable=lambda document: may_revoke(
+                definition,
+                document,
+                identity.roles(submission.department),
+                is_admin=identity.is_admin,
+            ),
+        ),
         preparing=documents.preparing(call, submission),
         reveal_url=f"/console/cases/{submission.public_id}/reveal"
         if masked
@@ -625,6 +664,10 @@ def _history_row(
         details = [f"{data.get('role')}: {data.get('decision')}"]
     if event.kind == "assigned":
         details = [people.get(data.get("to") or "", "—")]
+    if event.kind == REVOKED:
+        spec = definition.documents.get(str(data.get("document")))
+        details = [spec.title.get(language) if spec else str(data.get("document"))]
+        details.append(str(data.get("reason", "")))
     if data.get("fields"):
         details.extend(label(field_id) for field_id in data["fields"])
     state_from = states[data["from"]].label if event.kind == "state_changed" else None
@@ -663,7 +706,8 @@ def _sections(
 
 def case_document(call: Call) -> Response:
     identity = require_clerk(call)
-    return documents.download(call, case_of(call, identity))
+    submission = case_of(call, identity)
+    return documents.download(call, submission, documents.of_case(call, submission))
 
 
 def workflow_picture(call: Call) -> Response:

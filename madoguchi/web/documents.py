@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -43,7 +43,8 @@ MAX_UPLOAD = 20 * 1024 * 1024  # engine.documents.verification reads no more eit
 
 
 def application_document(call: Call) -> Response:
-    return download(call, applicant_submission(call))
+    submission = applicant_submission(call)
+    return download(call, submission, of_case(call, submission))
 
 
 def verify(call: Call) -> Response:
@@ -131,20 +132,35 @@ def _described(call: Call, document: Document) -> pages.VerifyPage:
         reference=submission.reference,
         issued_text=screens.when_text(document.issued_at, call.visitor.language),
         sha256=document.sha256,
-        status="revoked" if document.revoked_at is not None else "valid",
+        revoked_text=screens.when_text(document.revoked_at, call.visitor.language)
+        if document.revoked_at
+        else None,
         csrf_token=call.visitor.csrf_token or "",
     )
 
 
-def links(call: Call, submission: Submission, base: str) -> list[pages.DocumentLink]:
-    """The submission's documents, downloadable under ``base``/documents/."""
+def links(
+    call: Call,
+    submission: Submission,
+    base: str,
+    revocable: Callable[[Document], bool] | None = None,
+) -> list[pages.DocumentLink]:
+    """The submission's documents, downloadable under ``base``/documents/, each with a
+    revoking form under it where ``revocable`` says so."""
     definition = DefinitionStore(call.db).load(submission.definition_version_id).definition
+    language = call.visitor.language
     return [
         pages.DocumentLink(
             title=title_of(definition.documents, document.name),
             url=f"{base}/documents/{document.id}",
-            issued_text=screens.when_text(document.issued_at, call.visitor.language),
+            issued_text=screens.when_text(document.issued_at, language),
             verify_url=f"/verify/{document.code}",
+            revoked_text=screens.when_text(document.revoked_at, language)
+            if document.revoked_at
+            else None,
+            revoke_url=f"{base}/documents/{document.id}/revoke"
+            if revocable is not None and revocable(document)
+            else None,
         )
         for document in requests.of_submission(call.db, submission)
     ]
@@ -161,7 +177,7 @@ def title_of(documents: Mapping[str, DocumentSpec], name: str) -> LocalizedText:
     return spec.title if spec is not None else LocalizedText(ja=name)
 
 
-def download(call: Call, submission: Submission) -> Response:
+def of_case(call: Call, submission: Submission) -> Document:
     """The document the URL names, if it is one of ``submission``'s (else NotFound)."""
     document = call.db.scalar(
         select(Document).where(
@@ -170,6 +186,10 @@ def download(call: Call, submission: Submission) -> Response:
     )
     if document is None:
         raise NotFound("no such document")
+    return document
+
+
+def download(call: Call, submission: Submission, document: Document) -> Response:
     stream = call.services.files.open(document.storage_key)
     return StreamingResponse(
         stream_chunks(stream),

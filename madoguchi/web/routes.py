@@ -173,6 +173,12 @@ routes = [
         name="documents.case",
     ),
     Route(
+        "/console/cases/{public_id}/documents/{document}/revoke",
+        endpoint(console.revoke_document),
+        methods=POST,
+        name="console.revoke_document",
+    ),
+    Route(
         "/console/workflows/{procedure}",
         endpoint(console.workflow_picture),
         methods=GET,

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from auth.throttle import LoginThrottle
 from engine.answers import from_jsonable
 from engine.definitions.models import Definition
+from engine.documents.revocation import REVOKED
 from engine.storage.definitions import DefinitionStore
 from engine.storage.drafts import DraftService
 from engine.storage.errors import NotFound
@@ -169,7 +170,7 @@ def _file_links(call: Call, submission: Submission) -> list[pages.FileLink]:
 
 # The audit entries an applicant's history shows; the office's own (votes, assignment,
 # notes, views of masked answers) stay inside.
-APPLICANT_SEES = frozenset({"submitted", "state_changed", "answers_changed"})
+APPLICANT_SEES = frozenset({"submitted", "state_changed", "answers_changed", REVOKED})
 
 
 def _event_text(definition: Definition, kind: str, data: dict[str, Any]) -> LocalizedText:
@@ -177,6 +178,12 @@ def _event_text(definition: Definition, kind: str, data: dict[str, Any]) -> Loca
         return LocalizedText(ja="申請を受け付けました", en="Application received")
     if kind == "answers_changed":
         return LocalizedText(ja="申請内容を補正しました", en="You corrected your answers")
+    if kind == REVOKED:  # the reason stays with the office: it may name others
+        spec = definition.documents.get(str(data.get("document")))
+        title = spec.title if spec is not None else LocalizedText(ja=str(data.get("document")))
+        return LocalizedText(
+            ja=f"{title.ja}が取り消されました", en=f"The {title.get('en')} was revoked"
+        )
     state = definition.workflow.states.get(str(data.get("to")))
     if state is None:
         return LocalizedText(ja=kind, en=kind)

@@ -231,6 +231,8 @@ class DocumentLink(NamedTuple):
     url: str
     issued_text: str
     verify_url: str
+    revoked_text: str | None = None  # when it was revoked; None while it stands
+    revoke_url: str | None = None  # the console's revoking form posts here, when allowed
 
 
 class ApplicantStep(NamedTuple):
@@ -273,7 +275,8 @@ class StatusDetail:
 @dataclass(frozen=True)
 class VerifyPage:
     """What a verification code stands for, for anyone holding the printed document:
-    ``document`` is None for an unknown code. ``status`` is "valid" or "revoked".
+    ``document`` is None for an unknown code. ``revoked_text`` says when it was revoked
+    (None: it stands).
     After an upload (posted as ``document`` with ``csrf_token`` to ``upload_url``),
     ``verdict`` is the signature check's code (valid, altered, untrusted, not_signed,
     updated_after_signing, unreadable) and ``document`` what we issued with that file's
@@ -285,7 +288,7 @@ class VerifyPage:
     reference: str = ""
     issued_text: str = ""
     sha256: str = ""
-    status: str = "valid"
+    revoked_text: str | None = None
     verdict: str | None = None
     csrf_token: str = ""
     upload_url: str = "/verify"

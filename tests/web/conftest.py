@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,3 +55,17 @@ def csrf_of(html: str) -> str:
 
 def outbox(services: Services) -> Path:
     return services.settings.data / "outbox"
+
+
+@pytest.fixture
+def applied(services: Services) -> tuple[TestClient, str]:
+    """A signed-in citizen's childcare application: their client and its reference."""
+    # flows imports this module: imported here, once both are loaded.
+    from tests.conftest import childcare_answers  # noqa: PLC0415
+    from tests.web.flows import complete, sign_up_and_in  # noqa: PLC0415
+    from tests.web.test_citizen_path import definition_of  # noqa: PLC0415
+
+    citizen = TestClient(create_app(services.settings, services), base_url=BASE_URL)
+    sign_up_and_in(citizen, outbox(services), f"citizen-{secrets.token_hex(4)}@example.jp")
+    definition = definition_of(services, "childcare-enrollment")
+    return citizen, complete(citizen, definition, childcare_answers()).reference

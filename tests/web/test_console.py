@@ -30,11 +30,12 @@ def new_client(services: Services) -> TestClient:
     return TestClient(create_app(services.settings, services), base_url=BASE_URL)
 
 
-def clerk(services: Services, *roles: str, department: str = CHILDCARE) -> SignedInClerk:
+def clerk(
+    services: Services, *roles: str, department: str = CHILDCARE, admin: bool = False
+) -> SignedInClerk:
     email = f"clerk-{secrets.token_hex(4)}@city.example.jp"
-    return sign_in_clerk(
-        new_client(services), services, email, [(department, role) for role in roles]
-    )
+    memberships = [(department, role) for role in roles]
+    return sign_in_clerk(new_client(services), services, email, memberships, admin=admin)
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from engine.storage.models import Submission
 from engine.storage.outbox import OutboxItem
 from madoguchi.issuing import Issuer
 from madoguchi.web.services import Services
-from tests.conftest import childcare_answers
 from tests.renderers.pdf_reading import pdf_text
 from tests.test_demo_procedures import BULKY_WASTE
 from tests.web.conftest import csrf_of
@@ -33,14 +32,6 @@ from tests.web.test_citizen_path import definition_of
 from tests.web.test_console import application_url, case_url, clerk, new_client
 
 PDF = b"%PDF-1.7\n% a stand-in for a signed receipt\n%%EOF\n"
-
-
-@pytest.fixture
-def applied(services: Services) -> tuple[TestClient, str]:
-    citizen = new_client(services)
-    sign_up_and_in(citizen, outbox_folder(services), f"citizen-{secrets.token_hex(4)}@example.jp")
-    definition = definition_of(services, "childcare-enrollment")
-    return citizen, complete(citizen, definition, childcare_answers()).reference
 
 
 def issue(
