@@ -261,6 +261,7 @@ def test_a_render_past_its_time_limit_is_stopped_and_the_next_one_works() -> Non
 DECISIONS = [
     ("childcare-enrollment", "decision_notice", "approved", "利用承諾"),
     ("disaster-certificate", "certificate", "issued", "半壊"),
+    ("disaster-certificate", "refusal_notice", "rejected", "交付できません"),
     ("restaurant-permit", "permit", "permitted", "許可"),
     ("restaurant-permit", "refusal_notice", "refused", "不許可"),
 ]
