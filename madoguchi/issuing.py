@@ -143,7 +143,8 @@ class Issuer:
     def _html(
         self, db: Session, submission: Submission, name: str, *, language: str, code: str
     ) -> str:
-        definition = DefinitionStore(db).load(submission.definition_version_id).definition
+        loaded = DefinitionStore(db).load(submission.definition_version_id)
+        definition = loaded.definition
         base = self.services.settings.base_url.rstrip("/")
         answers = self.services.cipher.decrypt(submission.answers, definition.sensitive_paths())
         facts = SubmissionFacts(
@@ -160,8 +161,14 @@ class Issuer:
         if template is None:
             return receipt_html(definition, facts, language, office=office, document=name)
         context = document_context(definition, facts, language, document=name, office=office)
-        templates = self.services.settings.forms / TEMPLATES_FOLDER
-        return document_html(definition, template, context, language, templates_dir=templates)
+        templates = loaded.templates or self._current_templates(template)
+        return document_html(definition, template, context, language, templates=templates)
+
+    def _current_templates(self, template: str) -> dict[str, str]:
+        # A version published before versions kept their templates, and no longer in
+        # forms/: its documents are rendered with the template file as it is now.
+        path = self.services.settings.forms / TEMPLATES_FOLDER / template
+        return {template: path.read_text(encoding="utf-8")}
 
 
 def _decision(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from engine.definitions.workflow_checks import analyse_workflow
 from engine.definitions.yaml_source import MAX_FILE_BYTES, SourceMap, YamlProblem, read_yaml
 
 TEMPLATES_FOLDER = "templates"  # document templates live in forms/templates/
+MAX_TEMPLATE_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,12 @@ class LoadedDefinition:
 
     definition: Definition
     file: str
-    content_hash: str
+    content_hash: str  # of the data and the templates: both are pinned by the version
     data: Any  # the plain data the YAML held, which is what storage keeps and re-parses
     source: SourceMap
+    # The document templates' text by file name (``documents: {template: ...}``), kept
+    # with the version so a document is always rendered as that version had it.
+    templates: Mapping[str, str] = field(default_factory=dict)
 
 
 def parse_definition(
@@ -46,8 +50,15 @@ def parse_definition(
 
 
 def check_data(
-    data: Any, source: SourceMap, *, file: str, templates_dir: Path | None
+    data: Any,
+    source: SourceMap,
+    *,
+    file: str,
+    templates_dir: Path | None,
+    templates: Mapping[str, str] | None = None,
 ) -> LoadedDefinition:
+    """Check plain ``data``; document templates are read from ``templates_dir``, or given
+    as ``templates`` (what storage kept), or neither (a check without them)."""
     try:
         definition = Definition.model_validate(data)
     except ValidationError as error:
@@ -61,7 +72,32 @@ def check_data(
     findings = _analyse(definition, templates_dir)
     if findings:
         raise DefinitionError([_locate(finding, source, file) for finding in findings])
-    return LoadedDefinition(definition, file, content_hash(data), data, source)
+    if templates is None:
+        templates = _read_templates(definition, templates_dir, source, file)
+    pinned = pinned_hash(data, templates)
+    return LoadedDefinition(definition, file, pinned, data, source, dict(templates))
+
+
+def _read_templates(
+    definition: Definition, templates_dir: Path | None, source: SourceMap, file: str
+) -> dict[str, str]:
+    if templates_dir is None:
+        return {}
+    templates: dict[str, str] = {}
+    for name, spec in definition.documents.items():
+        if spec.template is None:
+            continue
+        try:
+            content = (templates_dir / spec.template).read_bytes()[: MAX_TEMPLATE_BYTES + 1]
+            if len(content) > MAX_TEMPLATE_BYTES:
+                raise ValueError(f"larger than {MAX_TEMPLATE_BYTES:,} bytes")
+            templates[spec.template] = content.decode("utf-8")
+        except (OSError, ValueError) as error:  # UnicodeDecodeError is a ValueError
+            finding = Finding(
+                ("documents", name, "template"), f"cannot read template '{spec.template}': {error}"
+            )
+            raise DefinitionError([_locate(finding, source, file)]) from None
+    return templates
 
 
 def _analyse(definition: Definition, templates_dir: Path | None) -> list[Finding]:
@@ -95,6 +131,15 @@ def content_hash(data: Any) -> str:
     """sha256 of the definition's content: comments, key order and layout do not count."""
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def pinned_hash(data: Any, templates: Mapping[str, str]) -> str:
+    """The hash a version pins: the definition's content and its document templates' text.
+    Without templates it is the content hash alone, as versions published before templates
+    were kept have it."""
+    if not templates:
+        return content_hash(data)
+    return content_hash({"definition": data, "templates": dict(templates)})
 
 
 def definition_files(paths: Iterable[Path]) -> list[Path]:

@@ -3,13 +3,14 @@ version it was started with, and that version's content never changes."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine.definitions.loader import LoadedDefinition, check_data, content_hash
+from engine.definitions.loader import LoadedDefinition, check_data, content_hash, pinned_hash
 from engine.definitions.problems import DefinitionError, Problem
 from engine.definitions.versions import publish
 from engine.definitions.yaml_source import SourceMap
@@ -43,6 +44,7 @@ class DefinitionStore:
                 version=definition.version,
                 content_hash=loaded.content_hash,
                 data=loaded.data,
+                templates=dict(loaded.templates),
                 published_at=utcnow(),
             )
         )
@@ -67,12 +69,35 @@ class DefinitionStore:
         return published
 
     def _publish_one(self, loaded: LoadedDefinition) -> bool:
+        self._keep_templates_of_older_row(loaded)
         try:
             with self.session.begin_nested():
                 return publish(loaded, self)
         except IntegrityError:
             # Another process published this version meanwhile: compare with theirs.
             return publish(loaded, self)
+
+    def _keep_templates_of_older_row(self, loaded: LoadedDefinition) -> None:
+        """A version published before templates were kept was rendered with the files in
+        forms/templates/: if its content is unchanged, it keeps those files' text now."""
+        definition = loaded.definition
+        row = self.session.scalar(
+            select(DefinitionVersion).where(
+                DefinitionVersion.procedure == definition.procedure,
+                DefinitionVersion.version == definition.version,
+            )
+        )
+        if (
+            row is None
+            or row.templates is not None
+            or not loaded.templates
+            or row.content_hash != content_hash(loaded.data)
+        ):
+            return
+        row.templates = dict(loaded.templates)
+        row.content_hash = loaded.content_hash
+        _PARSED.pop(row.id, None)
+        self.session.flush()
 
     def load(self, version_id: str) -> LoadedDefinition:
         """The definition published as ``version_id``; NotFound if there is none."""
@@ -99,14 +124,17 @@ class DefinitionStore:
 
 def _parse(row: DefinitionVersion) -> LoadedDefinition:
     label = f"{row.procedure}@{row.version}"
-    if content_hash(row.data) != row.content_hash:
+    templates = row.templates or {}
+    if pinned_hash(row.data, templates) != row.content_hash:
         raise StorageError(f"stored definition {label} does not match its content hash")
-    loaded = parse_stored(row.data, file=label)
+    loaded = parse_stored(row.data, file=label, templates=templates)
     _PARSED[row.id] = loaded
     return loaded
 
 
-def parse_stored(data: Any, *, file: str) -> LoadedDefinition:
-    """A definition from the plain data storage keeps (no YAML text, so no line numbers;
-    templates were checked when it was published)."""
-    return check_data(data, SourceMap(), file=file, templates_dir=None)
+def parse_stored(
+    data: Any, *, file: str, templates: Mapping[str, str] | None = None
+) -> LoadedDefinition:
+    """A definition from the plain data and templates storage keeps (no YAML text, so no
+    line numbers; the templates were checked when it was published)."""
+    return check_data(data, SourceMap(), file=file, templates_dir=None, templates=templates or {})

@@ -79,6 +79,9 @@ class DefinitionVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
     data: Mapped[Any] = mapped_column(JSON)  # the YAML's plain data, re-parsed on load
+    # The document templates' text by file name; NULL for versions published before they
+    # were kept (their documents are rendered from forms/templates/ as they are now).
+    templates: Mapped[dict[str, str] | None] = mapped_column(JSON)
     published_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 

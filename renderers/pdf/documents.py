@@ -1,17 +1,18 @@
 """Document HTML from Jinja2 templates: the default receipt and per-procedure templates.
 
 Templates are found under two prefixes: ``pdf/`` (renderers/templates/pdf: the base layout
-and the receipt) and ``procedure/`` (a procedure's own templates folder, forms/templates/).
-A procedure's template can only be named, never be ``pdf/base.html`` by accident. The
-environment is sandboxed: templates beside a definition are read like definitions.
+and the receipt) and ``procedure/`` (a procedure's own templates, as its published version
+keeps them: ``LoadedDefinition.templates``). A procedure's template can only be named,
+never be ``pdf/base.html`` by accident. The environment is sandboxed: a procedure's
+templates are read like definitions.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
+from collections.abc import Mapping
+from functools import lru_cache
 
-from jinja2 import FileSystemLoader, PrefixLoader, StrictUndefined
+from jinja2 import BaseLoader, DictLoader, FileSystemLoader, PrefixLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from engine.definitions.models import Definition
@@ -22,11 +23,13 @@ from renderers.pdf.context import DocumentContext, SubmissionFacts, document_con
 RECEIPT_TEMPLATE = "pdf/receipt.html"
 
 
-@cache
-def _environment(templates_dir: Path | None) -> ImmutableSandboxedEnvironment:
-    loaders = {"pdf": FileSystemLoader(TEMPLATES_DIR / "pdf")}
-    if templates_dir is not None:
-        loaders["procedure"] = FileSystemLoader(templates_dir)
+# A few procedures' versions at a time: compiled templates are kept with their environment.
+@lru_cache(maxsize=32)
+def _environment(procedure_templates: frozenset[tuple[str, str]]) -> ImmutableSandboxedEnvironment:
+    loaders: dict[str, BaseLoader] = {
+        "pdf": FileSystemLoader(TEMPLATES_DIR / "pdf"),
+        "procedure": DictLoader(dict(procedure_templates)),
+    }
     env = ImmutableSandboxedEnvironment(
         loader=PrefixLoader(loaders),
         autoescape=True,  # answers are the citizen's text, never markup
@@ -55,7 +58,7 @@ def receipt_html(
 ) -> str:
     """The default receipt of one submission as HTML, for ``render_pdf``."""
     context = document_context(definition, facts, language, document=document, office=office)
-    return _render(_environment(None), RECEIPT_TEMPLATE, context)
+    return _render(_environment(frozenset()), RECEIPT_TEMPLATE, context)
 
 
 def document_html(
@@ -64,17 +67,19 @@ def document_html(
     context: DocumentContext,
     language: str,
     *,
-    templates_dir: Path,
+    templates: Mapping[str, str],
 ) -> str:
-    """A per-procedure document (``documents: {template: ...}``) as HTML.
-
-    ``templates_dir`` is the templates folder beside the definition (forms/templates/)."""
+    """A per-procedure document (``documents: {template: ...}``) as HTML, from
+    ``templates``: the text of the procedure's templates by name, as its version keeps
+    them (``LoadedDefinition.templates``)."""
     if context.lang != language:
         raise ValueError(f"the context is in {context.lang!r}, the document in {language!r}")
     names = {spec.template for spec in definition.documents.values() if spec.template}
     if template_name not in names:
         raise ValueError(f"{definition.procedure} names no document template {template_name!r}")
-    env = _environment(templates_dir.resolve())
+    if template_name not in templates:
+        raise ValueError(f"{definition.procedure}: no text for template {template_name!r}")
+    env = _environment(frozenset(templates.items()))
     return _render(env, f"procedure/{template_name}", context)
 
 

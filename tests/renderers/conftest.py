@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from engine.answers import AnswerError, validate_answers
-from engine.definitions.loader import check_files
+from engine.definitions.loader import LoadedDefinition, check_files
 from engine.definitions.models import Definition, Page
 from engine.expressions import EvalContext
 from engine.fields import FieldBase
@@ -24,13 +24,16 @@ LANGUAGES = ("ja", "en")
 CSRF = "csrf-123"
 
 
-def load_definitions() -> dict[str, Definition]:
+def load_definitions() -> dict[str, LoadedDefinition]:
     result = check_files([ROOT / "forms"])
     assert [str(problem) for problem in result.problems] == []
-    return {loaded.definition.procedure: loaded.definition for loaded in result.loaded}
+    return {loaded.definition.procedure: loaded for loaded in result.loaded}
 
 
-DEFINITIONS = load_definitions()
+LOADED = load_definitions()
+DEFINITIONS = {procedure: loaded.definition for procedure, loaded in LOADED.items()}
+# The demo procedures' document templates, as their versions keep them.
+TEMPLATES = {procedure: loaded.templates for procedure, loaded in LOADED.items()}
 PAGES = [(procedure, page.id) for procedure, d in DEFINITIONS.items() for page in d.pages]
 
 

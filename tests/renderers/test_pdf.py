@@ -32,7 +32,7 @@ from renderers.pdf.context import MAX_ANSWER_CHARS
 from renderers.pdf.printer import FONT_FILES
 from renderers.pdf.render import MAX_HTML_CHARS
 from tests.conftest import TODAY
-from tests.renderers.conftest import DEFINITIONS, LANGUAGES, ROOT, valid_answers
+from tests.renderers.conftest import DEFINITIONS, LANGUAGES, TEMPLATES, valid_answers
 from tests.renderers.pdf_reading import (
     embedded_fonts,
     link_targets,
@@ -282,9 +282,7 @@ def test_procedure_templates_extend_the_base_layout(
     )
     template = definition.documents[document].template
     assert template is not None
-    html = document_html(
-        definition, template, context, "ja", templates_dir=ROOT / "forms" / "templates"
-    )
+    html = document_html(definition, template, context, "ja", templates=TEMPLATES[procedure])
     pdf = render_pdf(html)
     text = pdf_text(pdf)
     assert REFERENCE in text
@@ -305,10 +303,14 @@ def test_document_html_renders_only_templates_the_definition_names() -> None:
         office="新宿区",
     )
     with pytest.raises(ValueError, match="names no document template"):
-        document_html(definition, "base.html", context, "ja", templates_dir=ROOT / "forms")
+        document_html(definition, "base.html", context, "ja", templates={"base.html": "x"})
     with pytest.raises(ValueError, match="the context is in 'ja'"):
         document_html(
-            definition, "childcare-decision.html", context, "en", templates_dir=ROOT / "forms"
+            definition,
+            "childcare-decision.html",
+            context,
+            "en",
+            templates=TEMPLATES["childcare-enrollment"],
         )
 
 
