@@ -24,7 +24,12 @@ _MAX_INPUT = 64
 
 
 def new_document_code() -> str:
-    body = "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_LENGTH))
+    return document_code("".join(secrets.choice(ALPHABET) for _ in range(RANDOM_LENGTH)))
+
+
+def document_code(body: str) -> str:
+    """The code of ``body`` (RANDOM_LENGTH symbols of the alphabet): body and check, in
+    groups of four."""
     return _format(body + _check_character(body))
 
 
