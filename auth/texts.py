@@ -153,6 +153,15 @@ MAILS: dict[str, tuple[LocalizedText, LocalizedText]] = {
             "(reference {reference}).\n\nSign in to read it.\n{link}",
         ),
     ),
+    "document_revoked": (
+        LocalizedText(ja="発行した文書の取消し", en="A document we issued was revoked"),
+        LocalizedText(
+            ja="{procedure_ja}（受付番号 {reference}）について発行した文書を取り消しました。"
+            "\n\n詳しくは、ログインして申請の状況をご覧ください。\n{link}",
+            en="We have revoked a document we issued about your application for "
+            "{procedure_en} (reference {reference}).\n\nSign in to see the details.\n{link}",
+        ),
+    ),
     "reset_password": (
         LocalizedText(ja="パスワードの再設定", en="Reset your password"),
         LocalizedText(

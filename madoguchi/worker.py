@@ -25,6 +25,7 @@ from auth.sessions import SessionService
 from auth.texts import compose
 from auth.throttle import LoginThrottle
 from engine.documents.requests import ISSUE
+from engine.documents.revocation import REVOKED
 from engine.storage import outbox
 from engine.storage.drafts import DraftService
 from engine.storage.files import AttachmentService
@@ -37,6 +38,9 @@ log = logging.getLogger("madoguchi.worker")
 BATCH = 50
 CLEAN_EVERY = timedelta(hours=1)
 KEEP_SIGN_IN_ATTEMPTS = timedelta(days=1)
+# The mail (auth.texts) an applicant gets for a notification, by its payload's kind; a
+# state change otherwise.
+_APPLICANT_MAILS = {"message": "case_message", REVOKED: "document_revoked"}
 
 
 @dataclass
@@ -160,7 +164,7 @@ class Worker:
         user = db.get(User, submission.applicant_user_id) if submission.applicant_user_id else None
         if user is None:
             return  # nobody to tell (no account, or the account was deleted)
-        kind = "case_message" if item.payload.get("kind") == "message" else "case_changed"
+        kind = _APPLICANT_MAILS.get(str(item.payload.get("kind")), "case_changed")
         self._mail(db, user, submission, kind, f"{base}/applications/{submission.public_id}")
 
     def _staff_of(self, db: Session, submission: Submission) -> list[User]:

@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 
 from engine.definitions.models import Definition
 from engine.documents.models import Document
-from engine.storage import events
+from engine.storage import events, outbox
+from engine.storage.models import Submission
 from engine.workflow.rules import Refused
+from engine.workflow.service import NOTIFY
 
 REVOKED = "document_revoked"  # the audit log's kind
 MAX_REASON = 2000
@@ -44,15 +46,19 @@ def may_revoke(
 
 
 def revoke(session: Session, document: Document, *, actor: str, reason: str, now: datetime) -> None:
-    """Revoke ``document`` for ``reason``, recorded in the audit log with ``actor``. The
-    caller checked ``may_revoke``; Refused when it is revoked already or no reason is
-    given."""
+    """Revoke ``document`` for ``reason``, recorded in the audit log with ``actor``; an
+    applicant with an account hears of it by mail. The caller checked ``may_revoke``;
+    Refused when it is revoked already or no reason is given."""
     reason = reason.strip()[:MAX_REASON]
     if document.revoked_at is not None:
         raise Refused("already_revoked")
     if not reason:
         raise Refused("reason_required")
     document.revoked_at = now
+    submission = session.get(Submission, document.submission_id)
+    if submission is not None and submission.applicant_user_id is not None:
+        payload = {"submission_id": submission.id, "kind": REVOKED}
+        outbox.enqueue(session, NOTIFY, payload, now=now)
     events.append(
         session,
         REVOKED,

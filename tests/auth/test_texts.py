@@ -42,6 +42,12 @@ def test_every_mail_fills_all_its_placeholders(kind: str, language: str) -> None
     )
     assert "{" not in subject + body
     assert "\n" not in subject
-    untimed = ("already_registered", "password_changed", "case_changed", "case_message")
+    untimed = (
+        "already_registered",
+        "password_changed",
+        "case_changed",
+        "case_message",
+        "document_revoked",
+    )
     timed = kind not in (*untimed, "staff_message")
     assert "90分" in body or not timed

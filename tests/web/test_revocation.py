@@ -11,9 +11,11 @@ from starlette.testclient import TestClient
 from engine.storage import events
 from engine.storage.models import Submission
 from madoguchi.web.services import Services
+from madoguchi.worker import Worker
 from tests.web.conftest import csrf_of
 from tests.web.test_console import application_url, case_url, clerk, new_client
 from tests.web.test_documents import issue
+from tests.web.test_worker import body, mails
 
 REVOKE_FORM = re.compile(r'<form method="post" action="([^"]*/documents/[^"]+/revoke)"')
 
@@ -48,6 +50,11 @@ def test_a_clerk_who_may_decide_revokes_the_decision_notice_for_a_reason(
     verified = new_client(services).get(f"/verify/{code}").text
     assert "取り消されています" in verified
     assert "取消日時" in verified
+
+    Worker(services).run_once()
+    [mail] = [m for m in mails(services) if "発行した文書を取り消しました" in body(m)]
+    assert reference in body(mail)
+    assert reason not in body(mail)
 
     status = citizen.get(application_url(citizen, reference)).text
     assert "決定通知書が取り消されました" in status
