@@ -356,11 +356,12 @@ def screenshot(
     name: str,
     access_code: str | None = None,
     more: tuple[tuple[str, str], ...] = (),
+    full_page: bool = True,
 ) -> None:
-    """docs/screenshots/<name>.png, the whole page. What differs from run to run (the
-    server's port, reference numbers, access codes, links to drafts, and the ``more``
-    (pattern, text) pairs a test gives) is replaced by fixed examples first, so an image
-    changes only when the page does."""
+    """docs/screenshots/<name>.png, the whole page (its first screen if not ``full_page``).
+    What differs from run to run (the server's port, reference numbers, access codes, links
+    to drafts, and the ``more`` (pattern, text) pairs a test gives) is replaced by fixed
+    examples first, so an image changes only when the page does."""
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
     replacements = [
         (re.escape(origin), "http://127.0.0.1:8000"),
@@ -375,5 +376,8 @@ def screenshot(
     page.evaluate(_REPLACE_TEXT, replacements)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(
-        path=SCREENSHOTS / f"{name}.png", full_page=True, animations="disabled", caret="hide"
+        path=SCREENSHOTS / f"{name}.png",
+        full_page=full_page,
+        animations="disabled",
+        caret="hide",
     )

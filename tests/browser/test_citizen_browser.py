@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, Request, expect
+from playwright.sync_api import Page, Request, expect
 
 from tests.browser.conftest import (
     MOBILE,
@@ -21,97 +21,25 @@ from tests.browser.conftest import (
     screenshot,
     tab_to,
 )
-from tests.web.flows import PASSWORD, REFERENCE, SAMPLES
+from tests.browser.helpers import (
+    POSTAL_CODE,
+    TEXT,
+    assert_no_horizontal_scrolling,
+    fill_date,
+    fill_name,
+    heading,
+    on_page,
+    press,
+    reference_on,
+    scripts_ready,
+    type_into,
+)
+from tests.web.flows import PASSWORD, SAMPLES
 
 EMAIL = "hanako.takahashi@example.jp"
 # Inside the bulky-waste booking window: 7 to 60 days after tests.conftest.TODAY (2026-11-26).
 COLLECTION_DATE = ("2026", "12", "10")
 YAMADA = ("山田", "太郎", "ヤマダ", "タロウ")
-POSTAL_CODE = "1638001"  # 東京都新宿区西新宿 (the Tokyo Metropolitan Government Building)
-# Fixed stand-ins for the random reference number and access code in the screenshots, so
-# an image changes only when the page does.
-
-# What the pages say, in each language.
-TEXT = {
-    "ja": {
-        "procedures": "オンライン申請",
-        "bulky_waste": "粗大ごみ収集申込",
-        "start": "申請を始める",
-        "continue": "次へ進む",
-        "about_you": "お申込みの方",
-        "items": "出す品目",
-        "problem": "入力内容に誤りがあります",
-        "name": "氏名",
-        "family": "姓",
-        "given": "名",
-        "family_kana": "セイ",
-        "given_kana": "メイ",
-        "phone": "日中に連絡がとれる電話番号",
-        "postal_code": "郵便番号",
-        "address": "収集に伺う住所",
-        "city": "市区町村",
-        "street": "町名・番地",
-        "item_1": "1点目の品目",
-        "item": "品目",
-        "other_item": "品目の名前",
-        "quantity": "数量",
-        "something_else": "その他",
-        "pushchair": "ベビーカー",
-        "collection_date": "収集希望日",
-        "year": "年",
-        "month": "月",
-        "day": "日",
-        "place": "玄関前（一戸建て）",
-        "agree": "収集日の朝8時までに",
-        "check": "申請内容の確認",
-        "submit": "申請する",
-        "submitted": "申請が完了しました",
-        "access_code": "確認コード",
-        "access_code_field": "確認コード",
-        "check_an_application": "申請状況の確認",
-        "reference_number": "受付番号",
-        "check_progress": "確認する",
-    },
-    "en": {
-        "procedures": "Apply online",
-        "bulky_waste": "Booking a bulky waste collection",
-        "start": "Start now",
-        "continue": "Continue",
-        "about_you": "About you",
-        "items": "What you are putting out",
-        "problem": "There is a problem",
-        "name": "Full name",
-        "family": "Family name",
-        "given": "Given name",
-        "family_kana": "Family name (furigana)",
-        "given_kana": "Given name (furigana)",
-        "phone": "Daytime phone number",
-        "postal_code": "Postal code",
-        "address": "Collection address",
-        "city": "City, ward, town or village",
-        "street": "Town and block number",
-        "item_1": "Item 1",
-        "item": "Item",
-        "other_item": "What is it?",
-        "quantity": "Quantity",
-        "something_else": "Something else",
-        "pushchair": "Pushchair",
-        "collection_date": "Preferred collection date",
-        "year": "Year",
-        "month": "Month",
-        "day": "Day",
-        "place": "In front of the entrance (house)",
-        "agree": "By 8 a.m. on the collection day",
-        "check": "Check your answers before you submit",
-        "submitted": "Application submitted",
-        "submit": "Submit application",
-        "access_code": "Your access code",
-        "access_code_field": "Access code",
-        "check_an_application": "Check an application",
-        "reference_number": "Reference number",
-        "check_progress": "Check progress",
-    },
-}
 
 
 # --- the Japanese path: an account, the reference procedure, every kind of field -------------
@@ -498,16 +426,6 @@ def test_anyone_books_bulky_waste_with_the_keyboard_only(new_page: NewPage) -> N
     expect(heading(page)).to_have_text(text["submitted"])
 
 
-def press(page: Page, target: Locator, key: str) -> None:
-    tab_to(page, target)
-    page.keyboard.press(key)
-
-
-def type_into(page: Page, field: Locator, answer: str) -> None:
-    tab_to(page, field)
-    page.keyboard.type(answer)
-
-
 # --- the live visibility check racing the page's own buttons --------------------------------
 
 
@@ -636,54 +554,11 @@ def page_language(page: Page) -> str:
     return page.locator("html").get_attribute("lang") or "?"
 
 
-def heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
-
-
-def on_page(page: Page, title: str) -> None:
-    """Wait for the page titled ``title``, with its script running."""
-    expect(heading(page)).to_have_text(title)
-    scripts_ready(page)
-
-
-def scripts_ready(page: Page) -> None:
-    """The portal's script is deferred: it starts just before DOMContentLoaded. A person
-    is slower than that; a test acting on a half-loaded page would not be."""
-    page.wait_for_load_state("domcontentloaded")
-
-
-def fill_name(group: Locator, text: dict[str, str], name: tuple[str, str, str, str]) -> None:
-    family, given, family_kana, given_kana = name
-    group.get_by_label(text["family"], exact=True).fill(family)
-    group.get_by_label(text["given"], exact=True).fill(given)
-    group.get_by_label(text["family_kana"], exact=True).fill(family_kana)
-    group.get_by_label(text["given_kana"], exact=True).fill(given_kana)
-
-
-def fill_date(group: Locator, text: dict[str, str], date: tuple[str, str, str]) -> None:
-    year, month, day = date
-    group.get_by_label(text["year"], exact=True).fill(year)
-    group.get_by_label(text["month"], exact=True).fill(month)
-    group.get_by_label(text["day"], exact=True).fill(day)
-
-
-def reference_on(page: Page) -> str:
-    match = REFERENCE.search(page.get_by_role("main").inner_text())
-    assert match is not None, "no reference number on the page"
-    return match.group(0)
-
-
 def access_code_on(page: Page, text: dict[str, str]) -> str:
     """The access code, read as a person reads it: the line under its heading."""
     lines = [line.strip() for line in page.get_by_role("main").inner_text().splitlines()]
     lines = [line for line in lines if line]
     return lines[lines.index(text["access_code"]) + 1]
-
-
-def assert_no_horizontal_scrolling(page: Page, screen: int = MOBILE["width"]) -> None:
-    page.wait_for_load_state("load")  # the whole page, not what has arrived so far
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= screen, f"{page.url} is {width}px wide on a {screen}px screen"
 
 
 # WCAG 1.4.10: content reflows at 320 CSS px (a 1280 px window at 400%) and at 640 px

@@ -14,7 +14,6 @@ import httpx2 as httpx
 import pyotp
 from playwright.sync_api import Page, expect
 
-from auth.clerks import ClerkService
 from engine.storage.definitions import DefinitionStore
 from tests.browser.conftest import (
     NewPage,
@@ -24,48 +23,11 @@ from tests.browser.conftest import (
     screenshot,
     tab_to,
 )
+from tests.browser.helpers import STAFF_EXAMPLES, console_sign_in, make_clerk
 from tests.conftest import childcare_answers
 from tests.web.flows import PASSWORD, complete, sign_up_and_in
 
 CODE = re.compile(r"^Code")  # the two-factor code's label, not the recovery code's
-
-
-# What differs from run to run on the console's pages, for the screenshots.
-STAFF_EXAMPLES = (
-    (r"(?:new-)?clerk-[0-9a-f]+@city\.example\.jp", "suzuki@city.example.jp"),
-    (r"citizen-[0-9a-f]+@example\.jp", "hanako@example.jp"),
-    (r"\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}:\d{2}", "2026年11月26日 10:05"),
-    (r"\d{1,2} [A-Z][a-z]+ \d{4} \d{1,2}:\d{2}", "26 November 2026 10:05"),
-)
-
-
-def make_clerk(server: Server, roles: list[str], admin: bool = False) -> tuple[str, pyotp.TOTP]:
-    services = server.services
-    email = f"clerk-{secrets.token_hex(3)}@city.example.jp"
-    with services.db() as db:
-        clerks = ClerkService(
-            db, services.mailer, services.settings.base_url, services.cipher, services.clock
-        )
-        user = clerks.add(
-            email, memberships=[("kodomo-katei", r) for r in roles], password=PASSWORD, admin=admin
-        )
-        totp = pyotp.TOTP(clerks.begin_enrollment(user).secret)
-        clerks.confirm_enrollment(user, totp.now())
-    return email, totp
-
-
-def console_sign_in(page: Page, email: str, totp: pyotp.TOTP) -> None:
-    page.goto("/console")
-    check_accessibility(page, "ja console sign in")
-    page.get_by_label("メールアドレス").fill(email)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="次へ進む").click()
-    # The enrolment spent this time step's code: the next one is still accepted.
-    page.get_by_label("確認コード").fill(totp.at(int(time.time()), counter_offset=1))
-    check_accessibility(page, "ja console sign-in code")
-    page.get_by_role("button", name="ログイン").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("職員用画面")
-    check_accessibility(page, "ja console home")
 
 
 def open_case(page: Page, reference: str) -> None:
