@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Iterator
 from typing import Any
 
+from fontTools.cffLib import CFFFontSet
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
@@ -47,36 +48,66 @@ class EmbeddedFont:
         program: Any = descriptor.get("/FontFile3") or descriptor.get("/FontFile2")
         self.name = str(font["/BaseFont"])
         self.embedded = program is not None
-        self.font = TTFont(io.BytesIO(program.get_object().get_data())) if program else None
+        self.font: TTFont | None = None  # an OpenType or TrueType program
+        self.cff: Any = None  # the Top DICT of a CFF program, bare or inside OpenType
+        if program is not None:
+            stream = program.get_object()
+            if stream.get("/Subtype") == "/CIDFontType0C":  # bare CFF: no OpenType tables
+                font_set = CFFFontSet()
+                font_set.decompile(io.BytesIO(stream.get_data()), None)
+                self.cff = font_set.topDictIndex[0]
+            else:
+                self.font = TTFont(io.BytesIO(stream.get_data()))
+                self.cff = self.font["CFF "].cff.topDictIndex[0] if "CFF " in self.font else None
         self.to_unicode = _cmap(font["/ToUnicode"].get_object().get_data(), "bf")
         encoding = font["/Encoding"]
         self.code_to_cid = (
             None if isinstance(encoding, str) else _cmap(encoding.get_object().get_data(), "cid")
         )
 
+    @property
+    def family(self) -> str | None:
+        """The family name the font program gives itself."""
+        if self.font is not None and "name" in self.font:
+            return str(self.font["name"].getDebugName(1))
+        return getattr(self.cff, "FamilyName", None)
+
+    @property
+    def glyph_count(self) -> int:
+        """How many glyphs the embedded program holds (a subset holds few)."""
+        if self.cff is not None:
+            return len(self.cff.charset)
+        return len(self.font.getGlyphOrder()) if self.font is not None else 0
+
     def glyph_for(self, character: str) -> str | None:
         """The name of the real glyph that draws ``character``, or None (.notdef, a
         missing glyph, an empty outline)."""
         codes = [code for code, text in self.to_unicode.items() if text == character]
-        if not codes or self.font is None:
+        if not codes or not self.embedded:
             return None
         code = codes[0]
         cid = code if self.code_to_cid is None else int(self.code_to_cid.get(code, "0"))
+        if self.cff is not None:
+            return self._cff_glyph(cid)
+        assert self.font is not None
         order = self.font.getGlyphOrder()
-        if "CFF " in self.font:
-            top = self.font["CFF "].cff.topDictIndex[0]
-            name = (
-                f"cid{cid:05d}" if hasattr(top, "ROS") else order[cid] if cid < len(order) else ""
-            )
-            if cid == 0 or name not in top.CharStrings:
-                return None
-            charstring = top.CharStrings[name]
-            charstring.decompile()
-            return name if charstring.calcBounds(top.CharStrings) is not None else None
         if cid == 0 or cid >= len(order):
             return None
         glyph = self.font["glyf"][order[cid]]
         return order[cid] if glyph.numberOfContours != 0 else None
+
+    def _cff_glyph(self, cid: int) -> str | None:
+        top = self.cff
+        if hasattr(top, "ROS"):  # a CIDFont: the charset finds the glyph of each CID
+            name = f"cid{cid:05d}"
+        else:  # CIDs are glyph IDs
+            order = top.charset
+            name = order[cid] if cid < len(order) else ""
+        if cid == 0 or name not in top.CharStrings:
+            return None
+        charstring = top.CharStrings[name]
+        charstring.decompile()
+        return name if charstring.calcBounds(top.CharStrings) is not None else None
 
 
 def embedded_fonts(pdf: bytes) -> list[EmbeddedFont]:
@@ -91,9 +122,7 @@ def embedded_fonts(pdf: bytes) -> list[EmbeddedFont]:
 def missing_glyphs(pdf: bytes, text: str) -> set[str]:
     """The characters of ``text`` (not spaces) that no embedded font draws with a real glyph."""
     fonts = embedded_fonts(pdf)
-    return {
-        c for c in text if not c.isspace() and not any(f.embedded and f.glyph_for(c) for f in fonts)
-    }
+    return {c for c in text if not c.isspace() and not any(f.glyph_for(c) for f in fonts)}
 
 
 def _fonts(resources: Any) -> Iterator[tuple[int, Any]]:
