@@ -79,6 +79,16 @@ class EmbeddedFont:
             return len(self.cff.charset)
         return len(self.font.getGlyphOrder()) if self.font is not None else 0
 
+    @property
+    def outline_count(self) -> int:
+        """How many glyphs have an outline (a subset that keeps glyph IDs pads with empty ones)."""
+        if self.cff is not None:
+            return sum(1 for name in self.cff.charset if self._cff_outline(name))
+        if self.font is None:
+            return 0
+        glyphs = self.font["glyf"]
+        return sum(1 for name in self.font.getGlyphOrder() if glyphs[name].numberOfContours != 0)
+
     def glyph_for(self, character: str) -> str | None:
         """The name of the real glyph that draws ``character``, or None (.notdef, a
         missing glyph, an empty outline)."""
@@ -103,11 +113,14 @@ class EmbeddedFont:
         else:  # CIDs are glyph IDs
             order = top.charset
             name = order[cid] if cid < len(order) else ""
-        if cid == 0 or name not in top.CharStrings:
-            return None
-        charstring = top.CharStrings[name]
+        return name if cid != 0 and self._cff_outline(name) else None
+
+    def _cff_outline(self, name: str) -> bool:
+        if name not in self.cff.CharStrings:
+            return False
+        charstring = self.cff.CharStrings[name]
         charstring.decompile()
-        return name if charstring.calcBounds(top.CharStrings) is not None else None
+        return charstring.calcBounds(self.cff.CharStrings) is not None
 
 
 def embedded_fonts(pdf: bytes) -> list[EmbeddedFont]:
@@ -119,9 +132,22 @@ def embedded_fonts(pdf: bytes) -> list[EmbeddedFont]:
     return list(found.values())
 
 
-def missing_glyphs(pdf: bytes, text: str) -> set[str]:
-    """The characters of ``text`` (not spaces) that no embedded font draws with a real glyph."""
-    fonts = embedded_fonts(pdf)
+def stamp_fonts(pdf: bytes) -> list[EmbeddedFont]:
+    """The Type 0 fonts of the last page's signature stamp (its annotation's appearance)."""
+    found: dict[int, EmbeddedFont] = {}
+    for annotation in PdfReader(io.BytesIO(pdf)).pages[-1].get("/Annots") or []:
+        appearance = annotation.get_object().get("/AP")
+        if appearance is not None:
+            for reference, font in _fonts(appearance["/N"].get_object().get("/Resources")):
+                if font.get("/Subtype") == "/Type0":
+                    found.setdefault(reference, EmbeddedFont(font))
+    return list(found.values())
+
+
+def missing_glyphs(pdf: bytes, text: str, fonts: list[EmbeddedFont] | None = None) -> set[str]:
+    """The characters of ``text`` (not spaces) that no embedded font (of the page, or
+    ``fonts``) draws with a real glyph."""
+    fonts = embedded_fonts(pdf) if fonts is None else fonts
     return {c for c in text if not c.isspace() and not any(f.glyph_for(c) for f in fonts)}
 
 
@@ -144,10 +170,17 @@ def _cmap(data: bytes, kind: str) -> dict[int, str]:
             result[int(code, 16)] = _value(value)
     for block in re.findall(rf"begin{kind}range(.*?)end{kind}range", text, re.S):
         for first, last, value in re.findall(
-            r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(<[0-9a-fA-F]+>|\d+)", block
+            r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(\[[^\]]*\]|<[0-9a-fA-F]+>|\d+)", block
         ):
+            codes = range(int(first, 16), int(last, 16) + 1)
+            if value.startswith("["):  # one destination per code
+                destinations = re.findall(r"<[0-9a-fA-F]*>", value)
+                result.update(
+                    (code, _value(each)) for code, each in zip(codes, destinations, strict=True)
+                )
+                continue
             start = _value(value)
-            for offset, code in enumerate(range(int(first, 16), int(last, 16) + 1)):
+            for offset, code in enumerate(codes):
                 result[code] = (
                     str(int(start) + offset)
                     if start.isdigit() and kind == "cid"
