@@ -21,6 +21,7 @@ import pydyf
 from weasyprint import pdf as weasyprint_pdf  # noqa: TID253 -- the worker process's module
 from weasyprint.pdf import fonts, stream  # noqa: TID253
 from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset  # noqa: TID253
+from weasyprint.text.fonts import get_hb_object_data  # noqa: TID253
 
 from renderers.pdf.cff import cid_is_glyph_id
 
@@ -38,6 +39,27 @@ class CidFont(fonts.Font):  # type: ignore[misc]  # weasyprint ships no types
     """A WeasyPrint font that subsets itself to bare CFF when its CIDs are its glyph IDs."""
 
     bare_cff = False
+    _file_content: bytes | None = None
+
+    def __init__(self, *args: Any) -> None:
+        # WeasyPrint copies the whole font file into every font of every render (20 MB for
+        # a Noto CJK collection, 2 ms): this one reads it when something asks for it, which
+        # for a font subset here is never.
+        fonts.get_hb_object_data = _read_later
+        try:
+            super().__init__(*args)
+        finally:
+            fonts.get_hb_object_data = get_hb_object_data
+
+    @property
+    def file_content(self) -> bytes:
+        if self._file_content is None:
+            self._file_content = get_hb_object_data(self.hb_face)
+        return self._file_content
+
+    @file_content.setter
+    def file_content(self, content: bytes | None) -> None:
+        self._file_content = content
 
     def subset(self, to_unicode: dict[int, str], hinting: bool) -> None:
         if to_unicode and self._cid_is_glyph_id():
@@ -64,6 +86,10 @@ class CidFont(fonts.Font):  # type: ignore[misc]  # weasyprint ships no types
             return data != ffi.NULL and cid_is_glyph_id(ffi.buffer(data, length[0]))
         finally:
             harfbuzz.hb_blob_destroy(blob)
+
+
+def _read_later(hb_object: Any, *args: Any) -> None:
+    """Instead of the font file's bytes, while a CidFont sets up: it reads them if needed."""
 
 
 def install() -> None:
