@@ -6,9 +6,12 @@ in a worker thread (``anyio.to_thread.run_sync``) or process, never directly."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import io
 import logging
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,6 +59,7 @@ class DocumentSigner:
                 "B-LT needs a timestamp: set MADOGUCHI_TSA_URL with MADOGUCHI_VALIDATION_CRLS"
             )
         self._stamp_style(config.office_name)  # a missing font shows now, not at the first PDF
+        self._reserved: int | None = None
         if self.is_development:
             logger.warning(
                 "signing with the development key in %s: documents say NOT FOR REAL USE",
@@ -101,10 +105,36 @@ class DocumentSigner:
             stamp_style=self._stamp_style(office),
             new_field_spec=field,
         )
+        reserved = self._reserved_bytes()
         output = without_event_loop(
-            lambda: pdf_signer.sign_pdf(writer, appearance_text_params={"office": office})
+            lambda: pdf_signer.sign_pdf(
+                writer, appearance_text_params={"office": office}, bytes_reserved=reserved
+            )
         )
         return bytes(output.getvalue())
+
+    def _reserved_bytes(self) -> int:
+        """Room for the signature container in the PDF. pyHanko would size it for every
+        signature by making a dry-run one (a third of a signature's time); its size depends
+        only on the key, the certificates and the timestamp, so it is made once here."""
+        if self._reserved is None:
+            self._reserved = without_event_loop(lambda: asyncio.run(self._dry_run_size()))
+        return self._reserved
+
+    async def _dry_run_size(self) -> int:
+        from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+
+        container = await self._signer.async_sign(
+            hashlib.sha256().digest(),
+            "sha256",
+            dry_run=True,
+            use_pades=True,
+            timestamper=self._timestamper,
+            signed_attr_settings=PdfCMSSignedAttributes(signing_time=datetime.now(UTC)),
+        )
+        size = len(container.dump()) * 2  # written in hexadecimal
+        # pyHanko's margin (its estimate_signature_container_size): timestamp replies vary.
+        return size + 2 * (size // 4)
 
     def _stamp_style(self, office: str) -> Any:
         return stamp.stamp_style(

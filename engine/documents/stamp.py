@@ -62,7 +62,8 @@ def stamp_style(font: Path | None, office_name: str, *, for_development: bool) -
 def _font_factory(path: str, characters: str) -> Any:
     from fontTools import subset, ttLib
     from fontTools.ttLib.scaleUpem import scale_upem
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+
+    from engine.documents.stamp_font import StampFontFactory
 
     font = ttLib.TTFont(path)
     subsetter = subset.Subsetter(subset.Options(layout_closure=False))
@@ -73,17 +74,4 @@ def _font_factory(path: str, characters: str) -> Any:
     scale_upem(font, 1000)
     buffer = io.BytesIO()
     font.save(buffer)
-    font_bytes = buffer.getvalue()
-
-    class SmallFontFactory(GlyphAccumulatorFactory):
-        def create_font_engine(self, writer: Any, obj_stream: Any = None) -> Any:
-            if obj_stream is None and writer.stream_xrefs:
-                obj_stream = writer.prepare_object_stream()
-            return GlyphAccumulator(
-                writer=writer,
-                font_handle=io.BytesIO(font_bytes),
-                font_size=self.font_size,
-                obj_stream=obj_stream,
-            )
-
-    return SmallFontFactory(font_file=path, font_size=FONT_SIZE)
+    return StampFontFactory(font_file=path, font_size=FONT_SIZE, program=buffer.getvalue())

@@ -46,11 +46,13 @@ class Printer:
         import weasyprint  # heavy: only the worker process loads it
         from weasyprint.text.fonts import FontConfiguration
 
+        from renderers.pdf import cid_fonts  # noqa: PLC0415 -- imports weasyprint
         from renderers.pdf.fetcher import AssetFetcher  # noqa: PLC0415 -- imports weasyprint
 
         missing = [str(path) for path in FONT_FILES if not path.is_file()]
         if missing:
             raise RenderError(f"fonts missing: {', '.join(missing)} (Debian: fonts-noto-cjk)")
+        cid_fonts.install()
         self._weasyprint = weasyprint
         self._fetcher_type = AssetFetcher
         self.assets_dir = assets_dir.resolve()

@@ -4,6 +4,7 @@ that arrives on the socket FD until the socket closes."""
 
 from __future__ import annotations
 
+import gc
 import json
 import resource
 import sys
@@ -25,6 +26,10 @@ def _serve(connection: Connection) -> None:
     except Exception as error:  # reported to the parent, which raises it
         _reply(connection, {"status": "error", "message": f"cannot set up: {error}"})
         return
+    # What the set-up made (WeasyPrint, the fonts, the stylesheet) lives as long as the
+    # worker: frozen, the collections that clear each render's reference cycles skip it.
+    gc.collect()
+    gc.freeze()
     _reply(connection, {"status": "ready"})
     while True:
         try:

@@ -25,6 +25,7 @@ from engine.documents.signing import DocumentSigner, PadesLevel, development_roo
 from engine.documents.verification import VerdictCode, verify_pdf
 from tests.documents.conftest import NOW, OFFICE
 from tests.documents.pdfs import one_page_pdf
+from tests.renderers.pdf_reading import missing_glyphs, stamp_fonts
 
 pytestmark = pytest.mark.usefixtures("stamp_font")  # signing needs it
 
@@ -77,6 +78,16 @@ def test_the_stamp_on_the_last_page_names_the_office(signed: bytes) -> None:
     assert signature.sig_object["/Name"] == OFFICE
     appearance = widget["/AP"]["/N"]
     assert "/Font" in str(appearance["/Resources"])  # the office name's glyphs travel along
+
+
+def test_the_stamp_embeds_only_the_glyphs_it_draws(signed: bytes) -> None:
+    (font,) = stamp_fonts(signed)
+    assert font.embedded
+    assert font.name[7] == "+"  # a subset: a six-letter tag before the name
+    assert missing_glyphs(signed, OFFICE + "電子署名 Digitally signed", [font]) == set()
+    # The office, the label, the time and the development mark, some 50 glyphs: not the
+    # ~120 of the font cut for the stamp, nor IPAex Gothic's 12,000.
+    assert font.outline_count < 60
 
 
 def test_another_office_name_can_be_given_per_document(signer: DocumentSigner) -> None:

@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Iterator
 from typing import Any
 
+from fontTools.cffLib import CFFFontSet
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
@@ -47,36 +48,79 @@ class EmbeddedFont:
         program: Any = descriptor.get("/FontFile3") or descriptor.get("/FontFile2")
         self.name = str(font["/BaseFont"])
         self.embedded = program is not None
-        self.font = TTFont(io.BytesIO(program.get_object().get_data())) if program else None
+        self.font: TTFont | None = None  # an OpenType or TrueType program
+        self.cff: Any = None  # the Top DICT of a CFF program, bare or inside OpenType
+        if program is not None:
+            stream = program.get_object()
+            if stream.get("/Subtype") == "/CIDFontType0C":  # bare CFF: no OpenType tables
+                font_set = CFFFontSet()
+                font_set.decompile(io.BytesIO(stream.get_data()), None)
+                self.cff = font_set.topDictIndex[0]
+            else:
+                self.font = TTFont(io.BytesIO(stream.get_data()))
+                self.cff = self.font["CFF "].cff.topDictIndex[0] if "CFF " in self.font else None
         self.to_unicode = _cmap(font["/ToUnicode"].get_object().get_data(), "bf")
         encoding = font["/Encoding"]
         self.code_to_cid = (
             None if isinstance(encoding, str) else _cmap(encoding.get_object().get_data(), "cid")
         )
 
+    @property
+    def family(self) -> str | None:
+        """The family name the font program gives itself."""
+        if self.font is not None and "name" in self.font:
+            return str(self.font["name"].getDebugName(1))
+        return getattr(self.cff, "FamilyName", None)
+
+    @property
+    def glyph_count(self) -> int:
+        """How many glyphs the embedded program holds (a subset holds few)."""
+        if self.cff is not None:
+            return len(self.cff.charset)
+        return len(self.font.getGlyphOrder()) if self.font is not None else 0
+
+    @property
+    def outline_count(self) -> int:
+        """How many glyphs have an outline (a subset that keeps glyph IDs pads with empty ones)."""
+        if self.cff is not None:
+            return sum(1 for name in self.cff.charset if self._cff_outline(name))
+        if self.font is None:
+            return 0
+        glyphs = self.font["glyf"]
+        return sum(1 for name in self.font.getGlyphOrder() if glyphs[name].numberOfContours != 0)
+
     def glyph_for(self, character: str) -> str | None:
         """The name of the real glyph that draws ``character``, or None (.notdef, a
         missing glyph, an empty outline)."""
         codes = [code for code, text in self.to_unicode.items() if text == character]
-        if not codes or self.font is None:
+        if not codes or not self.embedded:
             return None
         code = codes[0]
         cid = code if self.code_to_cid is None else int(self.code_to_cid.get(code, "0"))
+        if self.cff is not None:
+            return self._cff_glyph(cid)
+        assert self.font is not None
         order = self.font.getGlyphOrder()
-        if "CFF " in self.font:
-            top = self.font["CFF "].cff.topDictIndex[0]
-            name = (
-                f"cid{cid:05d}" if hasattr(top, "ROS") else order[cid] if cid < len(order) else ""
-            )
-            if cid == 0 or name not in top.CharStrings:
-                return None
-            charstring = top.CharStrings[name]
-            charstring.decompile()
-            return name if charstring.calcBounds(top.CharStrings) is not None else None
         if cid == 0 or cid >= len(order):
             return None
         glyph = self.font["glyf"][order[cid]]
         return order[cid] if glyph.numberOfContours != 0 else None
+
+    def _cff_glyph(self, cid: int) -> str | None:
+        top = self.cff
+        if hasattr(top, "ROS"):  # a CIDFont: the charset finds the glyph of each CID
+            name = f"cid{cid:05d}"
+        else:  # CIDs are glyph IDs
+            order = top.charset
+            name = order[cid] if cid < len(order) else ""
+        return name if cid != 0 and self._cff_outline(name) else None
+
+    def _cff_outline(self, name: str) -> bool:
+        if name not in self.cff.CharStrings:
+            return False
+        charstring = self.cff.CharStrings[name]
+        charstring.decompile()
+        return charstring.calcBounds(self.cff.CharStrings) is not None
 
 
 def embedded_fonts(pdf: bytes) -> list[EmbeddedFont]:
@@ -88,12 +132,23 @@ def embedded_fonts(pdf: bytes) -> list[EmbeddedFont]:
     return list(found.values())
 
 
-def missing_glyphs(pdf: bytes, text: str) -> set[str]:
-    """The characters of ``text`` (not spaces) that no embedded font draws with a real glyph."""
-    fonts = embedded_fonts(pdf)
-    return {
-        c for c in text if not c.isspace() and not any(f.embedded and f.glyph_for(c) for f in fonts)
-    }
+def stamp_fonts(pdf: bytes) -> list[EmbeddedFont]:
+    """The Type 0 fonts of the last page's signature stamp (its annotation's appearance)."""
+    found: dict[int, EmbeddedFont] = {}
+    for annotation in PdfReader(io.BytesIO(pdf)).pages[-1].get("/Annots") or []:
+        appearance = annotation.get_object().get("/AP")
+        if appearance is not None:
+            for reference, font in _fonts(appearance["/N"].get_object().get("/Resources")):
+                if font.get("/Subtype") == "/Type0":
+                    found.setdefault(reference, EmbeddedFont(font))
+    return list(found.values())
+
+
+def missing_glyphs(pdf: bytes, text: str, fonts: list[EmbeddedFont] | None = None) -> set[str]:
+    """The characters of ``text`` (not spaces) that no embedded font (of the page, or
+    ``fonts``) draws with a real glyph."""
+    fonts = embedded_fonts(pdf) if fonts is None else fonts
+    return {c for c in text if not c.isspace() and not any(f.glyph_for(c) for f in fonts)}
 
 
 def _fonts(resources: Any) -> Iterator[tuple[int, Any]]:
@@ -115,10 +170,17 @@ def _cmap(data: bytes, kind: str) -> dict[int, str]:
             result[int(code, 16)] = _value(value)
     for block in re.findall(rf"begin{kind}range(.*?)end{kind}range", text, re.S):
         for first, last, value in re.findall(
-            r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(<[0-9a-fA-F]+>|\d+)", block
+            r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(\[[^\]]*\]|<[0-9a-fA-F]+>|\d+)", block
         ):
+            codes = range(int(first, 16), int(last, 16) + 1)
+            if value.startswith("["):  # one destination per code
+                destinations = re.findall(r"<[0-9a-fA-F]*>", value)
+                result.update(
+                    (code, _value(each)) for code, each in zip(codes, destinations, strict=True)
+                )
+                continue
             start = _value(value)
-            for offset, code in enumerate(range(int(first, 16), int(last, 16) + 1)):
+            for offset, code in enumerate(codes):
                 result[code] = (
                     str(int(start) + offset)
                     if start.isdigit() and kind == "cid"
