@@ -52,8 +52,11 @@ def test_a_clerk_who_may_decide_revokes_the_decision_notice_for_a_reason(
     assert "取消日時" in verified
 
     Worker(services).run_once()
-    [mail] = [m for m in mails(services) if "発行した文書を取り消しました" in body(m)]
-    assert reference in body(mail)
+    [mail] = [
+        m
+        for m in mails(services)
+        if "発行した文書を取り消しました" in body(m) and reference in body(m)
+    ]
     assert reason not in body(mail)
 
     status = citizen.get(application_url(citizen, reference)).text
