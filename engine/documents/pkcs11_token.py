@@ -42,7 +42,7 @@ def token_signer(
         key_label=config.pkcs11_key_label,
         cert_label=config.pkcs11_cert_label or config.pkcs11_key_label,
         signing_cert=_asn1(certificate) if certificate else None,
-        ca_chain=[_asn1(certificate) for certificate in chain],
+        ca_chain=[_asn1(other) for other in chain],
     )
     try:
         found = signer.signing_cert  # reads the key handle and certificate now
