@@ -14,9 +14,12 @@ DEFAULT_STAMP_FONT = Path("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf
 class SigningConfig:
     """Where the signing key comes from and which PAdES level to produce.
 
-    Key sources, first match wins: ``pkcs11_module`` (not supported yet: refused clearly),
-    ``p12_file`` (+ ``password``), ``key_file`` + ``cert_file`` (PEM, + ``password`` if the
-    key is encrypted), otherwise a development CA generated into ``data_dir``.
+    Key sources, first match wins: ``pkcs11_module`` (a PKCS#11 token: the key labelled
+    ``pkcs11_key_label`` on the token labelled ``pkcs11_token``, logged in with
+    ``pkcs11_pin``; its certificate from the token, labelled ``pkcs11_cert_label`` or like
+    the key, unless ``cert_file`` is set), ``p12_file`` (+ ``password``), ``key_file`` +
+    ``cert_file`` (PEM, + ``password`` if the key is encrypted), otherwise a development CA
+    generated into ``data_dir``.
     ``trust_roots`` are the roots the signing certificate chains to: our documents are
     verified against them (default: the self-signed certificates among the chain).
     B-T needs ``tsa_url`` (``tsa_roots``: the roots its certificates chain to, for checking
@@ -31,6 +34,10 @@ class SigningConfig:
     p12_file: Path | None = None
     password: str | None = None
     pkcs11_module: str | None = None
+    pkcs11_token: str | None = None
+    pkcs11_key_label: str | None = None
+    pkcs11_cert_label: str | None = None
+    pkcs11_pin: str | None = None
     tsa_url: str | None = None
     tsa_roots: tuple[Path, ...] = ()
     trust_roots: tuple[Path, ...] = ()
@@ -58,6 +65,10 @@ class SigningConfig:
             p12_file=path("MADOGUCHI_SIGNING_P12"),
             password=values.get("MADOGUCHI_SIGNING_PASSWORD") or None,
             pkcs11_module=values.get("MADOGUCHI_SIGNING_PKCS11_MODULE") or None,
+            pkcs11_token=values.get("MADOGUCHI_SIGNING_PKCS11_TOKEN") or None,
+            pkcs11_key_label=values.get("MADOGUCHI_SIGNING_PKCS11_KEY_LABEL") or None,
+            pkcs11_cert_label=values.get("MADOGUCHI_SIGNING_PKCS11_CERT_LABEL") or None,
+            pkcs11_pin=values.get("MADOGUCHI_SIGNING_PKCS11_PIN") or None,
             tsa_url=values.get("MADOGUCHI_TSA_URL") or None,
             tsa_roots=paths("MADOGUCHI_TSA_ROOTS"),
             trust_roots=paths("MADOGUCHI_TRUST_ROOTS"),

@@ -48,10 +48,9 @@ class DocumentSigner:
 
     def __init__(self, config: SigningConfig, *, timestamper: TimeStamper | None = None) -> None:
         self._config = config
-        key, self.certificate, chain, self.is_development = _load_key(config)
+        self._signer, self.certificate, chain, self.is_development = _load_signer(config)
         self.trust_roots: tuple[x509.Certificate, ...] = _trust_roots(config, chain)
         self.timestamp_roots = _certificates(config.tsa_roots, "MADOGUCHI_TSA_ROOTS")
-        self._signer = _simple_signer(key, self.certificate, chain)
         self._timestamper = timestamper or _http_timestamper(config.tsa_url)
         self._crls = _read_crls(config.crl_files)
         if self._crls and self._timestamper is None:
@@ -158,17 +157,30 @@ def development_roots(data_dir: Path) -> tuple[x509.Certificate, ...]:
     return (development.load_or_create(data_dir).root,)
 
 
-def _load_key(
+def _load_signer(
     config: SigningConfig,
-) -> tuple[PrivateKeyTypes, x509.Certificate, tuple[x509.Certificate, ...], bool]:
-    """The signing key, its certificate, the other certificates of its chain, and whether
-    it is the development key."""
-    password = config.password.encode() if config.password else None
+) -> tuple[Any, x509.Certificate, tuple[x509.Certificate, ...], bool]:
+    """pyHanko's signer for the configured key, its certificate, the other certificates of
+    its chain, and whether it is the development key."""
     chain = _certificates(config.chain_files, "MADOGUCHI_SIGNING_CHAIN")
     if config.pkcs11_module:
-        # pyHanko's PKCS11Signer (pyhanko.sign.pkcs11, with python-pkcs11) is where a
-        # hardware token would plug in; until that is wired and tested, refuse clearly.
-        raise SigningSetupError("PKCS#11 signing tokens are not supported yet")
+        from engine.documents.pkcs11_token import token_signer
+
+        configured = _certificates(
+            (config.cert_file,) if config.cert_file else (), "MADOGUCHI_SIGNING_CERT"
+        )
+        signer, certificate = token_signer(config, next(iter(configured), None), chain)
+        return signer, certificate, chain, False
+    key, certificate, chain, is_development = _load_key(config, chain)
+    return _simple_signer(key, certificate, chain), certificate, chain, is_development
+
+
+def _load_key(
+    config: SigningConfig, chain: tuple[x509.Certificate, ...]
+) -> tuple[PrivateKeyTypes, x509.Certificate, tuple[x509.Certificate, ...], bool]:
+    """The signing key from files or the development CA, its certificate, the other
+    certificates of its chain, and whether it is the development key."""
+    password = config.password.encode() if config.password else None
     try:
         if config.p12_file:
             key, certificate, extra = pkcs12.load_key_and_certificates(

@@ -21,6 +21,10 @@ def test_every_variable_is_read() -> None:
             "MADOGUCHI_SIGNING_P12": "/keys/signer.p12",
             "MADOGUCHI_SIGNING_PASSWORD": "pw",
             "MADOGUCHI_SIGNING_PKCS11_MODULE": "/usr/lib/pkcs11.so",
+            "MADOGUCHI_SIGNING_PKCS11_TOKEN": "office token",
+            "MADOGUCHI_SIGNING_PKCS11_KEY_LABEL": "signing key",
+            "MADOGUCHI_SIGNING_PKCS11_CERT_LABEL": "signing certificate",
+            "MADOGUCHI_SIGNING_PKCS11_PIN": "123456",
             "MADOGUCHI_TSA_URL": "https://tsa.example.jp/tsa",
             "MADOGUCHI_TSA_ROOTS": "/keys/tsa-root.pem",
             "MADOGUCHI_TRUST_ROOTS": "/keys/root.pem",
@@ -38,6 +42,10 @@ def test_every_variable_is_read() -> None:
         p12_file=Path("/keys/signer.p12"),
         password="pw",  # noqa: S106 -- a test value
         pkcs11_module="/usr/lib/pkcs11.so",
+        pkcs11_token="office token",  # noqa: S106 -- the token's label, not a secret
+        pkcs11_key_label="signing key",
+        pkcs11_cert_label="signing certificate",
+        pkcs11_pin="123456",
         tsa_url="https://tsa.example.jp/tsa",
         tsa_roots=(Path("/keys/tsa-root.pem"),),
         trust_roots=(Path("/keys/root.pem"),),

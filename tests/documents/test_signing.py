@@ -138,7 +138,7 @@ def test_keys_from_a_pkcs12_file(tmp_path: Path) -> None:
     [
         ({"p12_file": Path("/nonexistent.p12")}, "cannot read the signing key"),
         ({"key_file": Path("/nonexistent.pem")}, "set both"),
-        ({"pkcs11_module": "/usr/lib/softhsm/libsofthsm2.so"}, "PKCS#11"),
+        ({"pkcs11_module": "/nonexistent/pkcs11.so"}, "MADOGUCHI_SIGNING_PKCS11_MODULE"),
         ({"stamp_font": Path("/nonexistent.ttf")}, "fonts-ipaexfont-gothic"),
     ],
 )
