@@ -152,6 +152,18 @@ class DocumentSigner:
         )
 
 
+def verification_roots(config: SigningConfig) -> tuple[x509.Certificate, ...]:
+    """The roots our documents' signatures are checked against, read without opening the
+    signing key where the configuration allows (MADOGUCHI_TRUST_ROOTS, or the development
+    CA): the web process then needs no token PIN and never logs in to the worker's token."""
+    configured = _certificates(config.trust_roots, "MADOGUCHI_TRUST_ROOTS")
+    if configured:
+        return configured
+    if not (config.pkcs11_module or config.p12_file or config.key_file or config.cert_file):
+        return development_roots(config.data_dir)
+    return DocumentSigner(config).trust_roots
+
+
 def development_roots(data_dir: Path) -> tuple[x509.Certificate, ...]:
     """The development CA's root, to trust when verifying development documents."""
     return (development.load_or_create(data_dir).root,)

@@ -116,9 +116,9 @@ def trust_roots(call: Call) -> tuple[Any, ...]:
 
 @cache
 def _trust_roots(data: Path) -> tuple[Any, ...]:
-    from engine.documents.signing import DocumentSigner  # noqa: PLC0415 -- pyHanko: heavy
+    from engine.documents.signing import verification_roots  # noqa: PLC0415 -- pyHanko: heavy
 
-    return tuple(DocumentSigner(SigningConfig.from_values(os.environ, data_dir=data)).trust_roots)
+    return verification_roots(SigningConfig.from_values(os.environ, data_dir=data))
 
 
 def _described(call: Call, document: Document) -> pages.VerifyPage:

@@ -22,7 +22,7 @@ from pkcs11.util.ec import encode_named_curve_parameters
 from engine.documents import development
 from engine.documents.config import SigningConfig
 from engine.documents.errors import SigningSetupError
-from engine.documents.signing import DocumentSigner
+from engine.documents.signing import DocumentSigner, verification_roots
 from engine.documents.verification import VerdictCode, verify_pdf
 from tests.documents.conftest import NOW, OFFICE
 from tests.documents.pdfs import one_page_pdf
@@ -100,6 +100,22 @@ def test_an_unusable_token_configuration_is_refused_when_the_signer_starts(
 ) -> None:
     with pytest.raises(SigningSetupError, match=message):
         DocumentSigner(replace(token_config, **changes))  # type: ignore[arg-type]  # parametrized fields
+
+
+def test_the_web_process_reads_the_trust_roots_without_opening_the_token(
+    token_root: development.Issued, tmp_path: Path
+) -> None:
+    root = tmp_path / "root.pem"
+    root.write_bytes(token_root.certificate.public_bytes(serialization.Encoding.PEM))
+    config = SigningConfig(
+        data_dir=tmp_path,
+        office_name=OFFICE,
+        pkcs11_module=str(tmp_path / "no-such-module.so"),  # opening it would fail
+        trust_roots=(root,),
+    )
+    assert verification_roots(config) == (token_root.certificate,)
+    with pytest.raises(SigningSetupError, match="does not exist"):
+        verification_roots(replace(config, trust_roots=()))  # the token must tell
 
 
 @pytest.fixture(scope="session")
