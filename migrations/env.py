@@ -16,18 +16,34 @@ target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
-        render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters by copying
+        render_as_batch=sqlite,  # SQLite alters by copying
     )
-    with context.begin_transaction():
-        if connection.dialect.name == "postgresql":
-            # A migration waits at most this long for a lock rather than queueing traffic.
-            connection.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
-            connection.exec_driver_sql("SET LOCAL statement_timeout = '60s'")
-        context.run_migrations()
+    raw = connection.connection.dbapi_connection if sqlite else None
+    if raw is not None:
+        # A batch migration rebuilds a table by copying it and dropping the old one: with
+        # foreign keys enforced, that drop fails while rows of other tables refer to it.
+        # SQLite's own procedure for altering tables turns them off meanwhile (outside a
+        # transaction: the pragma is a no-op inside one) and checks them before committing.
+        raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # A migration waits at most this long for a lock rather than queueing traffic.
+                connection.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
+                connection.exec_driver_sql("SET LOCAL statement_timeout = '60s'")
+            context.run_migrations()
+            if raw is not None:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
+    finally:
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 def run() -> None:

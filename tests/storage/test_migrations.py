@@ -14,10 +14,11 @@ import auth.models  # noqa: F401 -- every model on the metadata, as migrations/e
 import engine.storage.models
 import engine.storage.outbox
 import engine.workflow.models  # noqa: F401
+from engine.definitions.loader import content_hash, pinned_hash
 from engine.storage import events
 from engine.storage.db import Base, make_engine
 from engine.storage.migrate import check, downgrade, upgrade
-from engine.storage.models import Event
+from engine.storage.models import DefinitionVersion, Draft, Event
 
 STORAGE_TABLES = {
     "definition_versions",
@@ -89,3 +90,45 @@ def test_events_written_before_the_chain_are_chained_by_the_upgrade(empty_url: s
     engine.dispose()
     assert result.ok
     assert result.checked == 2
+
+
+def test_a_database_with_applications_goes_down_and_up_again(empty_url: str) -> None:
+    """Rebuilding a table others refer to (SQLite's batch migrations) keeps the data."""
+    upgrade(empty_url)
+    engine = make_engine(empty_url)
+    data = {"procedure": "p", "version": 1}
+    with Session(engine) as session:
+        session.add(
+            DefinitionVersion(
+                id="v1",
+                procedure="p",
+                version=1,
+                content_hash=pinned_hash(data, {"notice.html": "通知"}),
+                data=data,
+                templates={"notice.html": "通知"},
+                published_at=datetime.now(UTC),
+            )
+        )
+        session.add(Draft(**_draft("v1")))
+        session.commit()
+    engine.dispose()
+    downgrade(empty_url, "0005_documents")
+    engine = make_engine(empty_url)
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT content_hash FROM definition_versions")).one()
+        assert stored.content_hash == content_hash(data)  # what the code before 0007 checks
+        assert connection.execute(text("SELECT count(*) FROM drafts")).scalar() == 1
+    engine.dispose()
+    upgrade(empty_url)
+
+
+def _draft(version_id: str) -> dict[str, object]:
+    now = datetime.now(UTC)
+    return {
+        "definition_version_id": version_id,
+        "answers": {},
+        "language": "ja",
+        "created_at": now,
+        "updated_at": now,
+        "expires_at": now,
+    }
