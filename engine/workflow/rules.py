@@ -86,6 +86,7 @@ REASONS: dict[str, tuple[int, str, str]] = {
         "Some answers may not be changed",
     ),
     "already_revoked": (409, "この文書は取り消し済みです", "This document is already revoked"),
+    "document_revoked": (410, "この文書は取り消されています", "This document has been revoked"),
     "reason_required": (422, "取り消す理由を入力してください", "Give the reason for revoking it"),
 }
 

@@ -219,22 +219,19 @@ def revoke_document(call: Call) -> Response:
     verification page says so from then on."""
     identity = require_clerk(call)
     submission = case_of(call, identity)
-    document = documents.of_case(call, submission)
-    definition = definition_of(call, submission)
-    roles = identity.roles(submission.department)
-    if not may_revoke(definition, document, roles, is_admin=identity.is_admin):
-        refusal = Refused("already_revoked" if document.revoked_at else "not_your_role")
-        error = refusal.reason(call.visitor.language)
-        return _case_page(call, identity, submission, error=error, status=refusal.status)
     try:
         revoke(
             call.db,
-            document,
+            documents.of_case(call, submission),
+            definition_of(call, submission),
+            roles=identity.roles(submission.department),
+            is_admin=identity.is_admin,
             actor=_actor(identity, submission).name,
             reason=call.field("reason"),
             now=_workflow(call).clock(),
         )
     except Refused as refusal:
+        call.db.rollback()
         error = refusal.reason(call.visitor.language)
         return _case_page(call, identity, submission, error=error, status=refusal.status)
     call.db.commit()

@@ -32,6 +32,7 @@ from engine.storage.definitions import DefinitionStore
 from engine.storage.errors import NotFound
 from engine.storage.models import Submission
 from engine.text import LocalizedText
+from engine.workflow.rules import Refused
 from madoguchi.web import screens
 from madoguchi.web.downloads import content_disposition, stream_chunks
 from madoguchi.web.endpoint import Call
@@ -91,6 +92,8 @@ def token(call: Call) -> Response:
     document = call.db.scalar(select(Document).where(Document.code == code))
     if document is None:
         raise NotFound("no such document")
+    if document.revoked_at is not None:  # no fresh statement vouches for it any more
+        raise Refused("document_revoked")
     submission = call.db.get(Submission, document.submission_id)
     assert submission is not None  # noqa: S101 -- a foreign key
     claims = DocumentClaims(

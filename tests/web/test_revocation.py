@@ -4,12 +4,17 @@ the verification page, the applicant and the audit log say afterwards."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from engine.documents.models import Document
+from engine.documents.revocation import revoke
 from engine.storage import events
+from engine.storage.definitions import DefinitionStore
 from engine.storage.models import Submission
+from engine.workflow.rules import Refused
 from madoguchi.web.services import Services
 from madoguchi.worker import Worker
 from tests.web.conftest import csrf_of
@@ -47,9 +52,13 @@ def test_a_clerk_who_may_decide_revokes_the_decision_notice_for_a_reason(
     assert revoke_urls(done.text) == []  # nothing left to revoke
     assert reason in done.text  # in the case's history, for the office
 
-    verified = new_client(services).get(f"/verify/{code}").text
+    anyone = new_client(services)
+    verified = anyone.get(f"/verify/{code}").text
     assert "取り消されています" in verified
     assert "取消日時" in verified
+    token = anyone.get(f"/verify/{code}.jws", headers={"accept": "application/json"})
+    assert token.status_code == 410  # no fresh statement for checking it offline
+    assert token.json()["code"] == "document_revoked"
 
     Worker(services).run_once()
     [mail] = [
@@ -61,7 +70,6 @@ def test_a_clerk_who_may_decide_revokes_the_decision_notice_for_a_reason(
 
     status = citizen.get(application_url(citizen, reference)).text
     assert "決定通知書が取り消されました" in status
-    assert "取消" in status
     assert reason not in status  # the reason stays with the office
 
     again = staff.client.post(revoke, data={"csrf_token": csrf_of(page), "reason": reason})
@@ -110,3 +118,32 @@ def test_only_the_deciding_roles_and_admins_may_revoke(
 def _submission_id(services: Services, reference: str) -> int:
     with services.db() as db:
         return db.scalars(select(Submission.id).where(Submission.reference == reference)).one()
+
+
+def test_two_clerks_revoking_at_once_revoke_it_once(
+    services: Services, applied: tuple[TestClient, str]
+) -> None:
+    _, reference = applied
+    code = issue(services, reference, name="decision_notice")
+    with services.db() as db:  # what the second clerk's request read, before the first's
+        stale = db.scalars(select(Document).where(Document.code == code)).one()
+        definition = DefinitionStore(db).load(services.current["childcare-enrollment"]).definition
+    for attempt in ("first", "second"):
+        with services.db() as db:
+            document = db.merge(stale, load=False) if attempt == "second" else db.merge(stale)
+            assert document.revoked_at is None  # as each clerk saw it
+            try:
+                revoke(db, document, definition, roles={"clerk"}, is_admin=False,
+                       actor=attempt, reason="誤り", now=datetime.now(UTC))  # fmt: skip
+                db.commit()
+                outcome = "revoked"
+            except Refused as refusal:
+                outcome = refusal.code
+        assert outcome == ("revoked" if attempt == "first" else "already_revoked")
+    with services.db() as db:
+        revoked = [
+            e
+            for e in events.for_submission(db, _submission_id(services, reference))
+            if e.kind == "document_revoked"
+        ]
+    assert [e.actor for e in revoked] == ["first"]
