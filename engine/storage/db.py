@@ -27,6 +27,10 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# How long a transaction waits for the write lock: its turn in this process, then SQLite's.
+TURN_TIMEOUT_S = 30.0
+
+
 def make_engine(url: str, **options: Any) -> Engine:
     """An engine for ``url`` (``sqlite:///path`` or ``postgresql://...``)."""
     if url.startswith("postgresql://"):
@@ -54,7 +58,7 @@ def _sqlite_pragmas(connection: Any, _: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     # synchronous stays FULL: a reference number given to a citizen must survive a power
     # cut (NORMAL would be faster and could lose the last commits).
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={TURN_TIMEOUT_S * 1000:.0f}")
     cursor.close()
 
 
@@ -102,7 +106,11 @@ def _taking_turns(turn: threading.Lock) -> type[sqlite3.Connection]:
 def _begin_in_turn(turn: threading.Lock) -> Any:
     def begin(connection: Any) -> None:
         dbapi_connection = connection.connection.dbapi_connection
-        turn.acquire()
+        if not turn.acquire(timeout=TURN_TIMEOUT_S):
+            # A turn never handed on (a transaction left open): fail loudly, not hang.
+            raise TimeoutError(
+                f"waited {TURN_TIMEOUT_S:.0f} s for this process's turn to write to SQLite"
+            )
         dbapi_connection.holds_turn = True
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
