@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.answers import from_jsonable
+from engine.definitions.loader import TEMPLATES_FOLDER, read_template
 from engine.definitions.models import Definition
 from engine.documents.codes import new_document_code
 from engine.documents.config import SigningConfig
@@ -35,6 +36,7 @@ from engine.workflow.clock import TOKYO
 from madoguchi.web.services import Services
 from renderers.pdf import (
     Decision,
+    RenderError,
     SubmissionFacts,
     Verification,
     document_context,
@@ -44,7 +46,6 @@ from renderers.pdf import (
 )
 
 log = logging.getLogger("madoguchi.issuing")
-TEMPLATES_FOLDER = "templates"  # beside the definitions, as `madoguchi check` reads them
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,10 @@ class Issuer:
         # A version published before versions kept their templates, and no longer in
         # forms/: its documents are rendered with the template file as it is now.
         path = self.services.settings.forms / TEMPLATES_FOLDER / template
-        return {template: path.read_text(encoding="utf-8")}
+        try:
+            return {template: read_template(path)}
+        except (OSError, ValueError) as error:
+            raise RenderError(f"cannot read template {template!r}: {error}") from error
 
 
 def _decision(

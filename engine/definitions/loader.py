@@ -88,10 +88,7 @@ def _read_templates(
         if spec.template is None:
             continue
         try:
-            content = (templates_dir / spec.template).read_bytes()[: MAX_TEMPLATE_BYTES + 1]
-            if len(content) > MAX_TEMPLATE_BYTES:
-                raise ValueError(f"larger than {MAX_TEMPLATE_BYTES:,} bytes")
-            templates[spec.template] = content.decode("utf-8")
+            templates[spec.template] = read_template(templates_dir / spec.template)
         except (OSError, ValueError) as error:  # UnicodeDecodeError is a ValueError
             finding = Finding(
                 ("documents", name, "template"), f"cannot read template '{spec.template}': {error}"
@@ -125,6 +122,15 @@ def load_definition(path: Path) -> LoadedDefinition:
             [Problem(str(path), 1, 1, f"cannot read: {error.strerror}")]
         ) from None
     return parse_definition(text, file=str(path), templates_dir=path.parent / TEMPLATES_FOLDER)
+
+
+def read_template(path: Path) -> str:
+    """A document template's text; OSError or ValueError (too large, not UTF-8) if not."""
+    with path.open("rb") as stream:
+        content = stream.read(MAX_TEMPLATE_BYTES + 1)
+    if len(content) > MAX_TEMPLATE_BYTES:
+        raise ValueError(f"larger than {MAX_TEMPLATE_BYTES:,} bytes")
+    return content.decode("utf-8")
 
 
 def content_hash(data: Any) -> str:

@@ -3,6 +3,7 @@ version it was started with, and that version's content never changes."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,8 @@ from engine.definitions.versions import publish
 from engine.definitions.yaml_source import SourceMap
 from engine.storage.errors import NotFound, StorageError
 from engine.storage.models import DefinitionVersion, new_id, utcnow
+
+log = logging.getLogger("madoguchi.definitions")
 
 # Parsed definitions by version id. Published versions are immutable, so entries never go
 # stale; parsing (with every expression checked) is far dearer than a dictionary look-up.
@@ -98,6 +101,13 @@ class DefinitionStore:
         row.content_hash = loaded.content_hash
         _PARSED.pop(row.id, None)
         self.session.flush()
+        log.warning(
+            "%s@%s was published before versions kept their templates: it keeps %s as "
+            "they are now",
+            definition.procedure,
+            definition.version,
+            ", ".join(sorted(loaded.templates)),
+        )
 
     def load(self, version_id: str) -> LoadedDefinition:
         """The definition published as ``version_id``; NotFound if there is none."""
