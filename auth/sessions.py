@@ -99,6 +99,16 @@ class SessionService:
         self.db.commit()
         return started
 
+    def grant(self, session: WebSession, application: str) -> StartedSession:
+        """Replace ``session`` with one that may open ``application`` (a public id: the
+        reference number and access code were given), keeping who is signed in and the
+        language. As at sign-in, a token planted before is worthless after."""
+        started = self._create(session.language, user_id=session.user_id)
+        started.session.second_factor_at = session.second_factor_at
+        started.session.granted_application = application
+        self.db.delete(session)
+        return started
+
     def await_second_factor(self, session: WebSession, user: User) -> StartedSession:
         """Replace ``session`` with an anonymous one that waits for ``user``'s second factor
         (for ``SECOND_FACTOR_WAIT``). Rotated too: the second step must not be reachable

@@ -102,8 +102,7 @@ class DefinitionStore:
         _PARSED.pop(row.id, None)
         self.session.flush()
         log.warning(
-            "%s@%s was published before versions kept their templates: it keeps %s as "
-            "they are now",
+            "%s@%s was published before versions kept their templates: it keeps %s as they are now",
             definition.procedure,
             definition.version,
             ", ".join(sorted(loaded.templates)),

@@ -207,6 +207,7 @@ def detail_parts(call: Call, submission: Submission, definition: Definition) -> 
     parts |= {
         "documents": document_links(call, submission, base),
         "preparing": preparing(call, submission),
+        "csrf_token": call.visitor.csrf_token or "",
     }
     user_id = call.visitor.user_id
     if user_id is None or submission.applicant_user_id != user_id:
@@ -222,7 +223,6 @@ def detail_parts(call: Call, submission: Submission, definition: Definition) -> 
         "act_url": f"{base}/act",
         "message_url": f"{base}/messages",
         "row_version": submission.row_version,
-        "csrf_token": call.visitor.csrf_token or "",
         "edit_url": f"{base}/correct" if editable else None,
     }
 

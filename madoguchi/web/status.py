@@ -23,7 +23,7 @@ from madoguchi.web import screens
 from madoguchi.web.citizen import redirect
 from madoguchi.web.endpoint import Call
 from madoguchi.web.errors import SeeOther
-from madoguchi.web.visitor import ensure_session
+from madoguchi.web.visitor import ensure_session, sessions
 from renderers.html import pages
 
 log = logging.getLogger("madoguchi.access")
@@ -98,7 +98,8 @@ def lookup(call: Call) -> Response:
     # The status page is then a page of its own, which reloads (documents being prepared)
     # and opens again while this browser's session lives, without the code again.
     session = ensure_session(call.visitor, call.db)
-    session.granted_application = submission.public_id
+    started = sessions(call.db).grant(session, submission.public_id)
+    call.visitor.session, call.visitor.new_token = started.session, started.token
     return redirect(f"/applications/{submission.public_id}")
 
 

@@ -61,7 +61,8 @@ def test_anyone_books_bulky_waste_and_checks_it_with_the_access_code(
     status = client.post("/status", data=data)
     assert status.status_code == 200, status.text
     assert submitted.reference in status.text
-    wrong = client.post("/status", data=data | {"access_code": "AAAAAAAAAA"})
+    again = csrf_of(client.get("/status").text)  # the code's session is a new one
+    wrong = client.post("/status", data=data | {"csrf_token": again, "access_code": "AAAAAAAAAA"})
     assert wrong.status_code == 404
 
 

@@ -130,6 +130,35 @@ def test_an_applicant_without_an_account_comes_back_with_the_code_and_downloads_
     sign_up_and_in(other, outbox_folder(services), f"other-{secrets.token_hex(4)}@example.jp")
     assert other.get(status_url).status_code == 404
     assert other.get(document_link(page.text)).status_code == 404
+    # On a shared computer the applicant closes it: the page needs the code again.
+    assert "この申請を閉じる" in page.text
+    applicant.post("/sign-out", data={"csrf_token": csrf_of(page.text)})
+    assert applicant.get(status_url, follow_redirects=False).status_code == 303
+
+
+def test_the_code_opens_its_application_only_in_a_new_session(services: Services) -> None:
+    applicant = new_client(services)
+    first = complete(applicant, definition_of(services, "bulky-waste"), BULKY_WASTE)
+    second = complete(applicant, definition_of(services, "bulky-waste"), BULKY_WASTE)
+    codes = [
+        s.html.split('class="access-code"', 1)[1].split(">", 1)[1].split("<", 1)[0].strip()
+        for s in (first, second)
+    ]
+    planted = applicant.get("/status")  # a session that existed before the code was given
+    token_before = applicant.cookies.get("madoguchi_session")
+    form = {"csrf_token": csrf_of(planted.text), "reference": first.reference}
+    found = applicant.post("/status", data=form | {"access_code": codes[0]}, follow_redirects=False)
+    assert applicant.cookies.get("madoguchi_session") != token_before  # rotated: no fixation
+    first_url = found.headers["location"]
+    assert applicant.get(first_url).status_code == 200
+    page = applicant.get("/status")
+    form = {"csrf_token": csrf_of(page.text), "reference": second.reference}
+    second_url = applicant.post(
+        "/status", data=form | {"access_code": codes[1]}, follow_redirects=False
+    ).headers["location"]
+    assert applicant.get(second_url).status_code == 200
+    # One application at a time: the second code's grant replaced the first's.
+    assert applicant.get(first_url, follow_redirects=False).status_code == 303
 
 
 def test_the_verification_page_says_what_was_issued_and_whether_it_stands(
