@@ -47,6 +47,8 @@ class DocumentSigner:
     ``DummyTimeStamper``); either one makes the signatures B-T."""
 
     def __init__(self, config: SigningConfig, *, timestamper: TimeStamper | None = None) -> None:
+        if config.pkcs11_module and not config.trust_roots:
+            raise SigningSetupError(_PKCS11_NEEDS_ROOT_FILES)
         self._config = config
         self._signer, self.certificate, chain, self.is_development = _load_signer(config)
         self.trust_roots: tuple[x509.Certificate, ...] = _trust_roots(config, chain)
@@ -152,13 +154,23 @@ class DocumentSigner:
         )
 
 
+# With a token, the web process must not log in to it (the worker holds the login): the
+# roots come from files.
+_PKCS11_NEEDS_ROOT_FILES = (
+    "with a PKCS#11 token, set MADOGUCHI_TRUST_ROOTS to the root certificates its "
+    "certificate chains to (PEM files)"
+)
+
+
 def verification_roots(config: SigningConfig) -> tuple[x509.Certificate, ...]:
     """The roots our documents' signatures are checked against, read without opening the
-    signing key where the configuration allows (MADOGUCHI_TRUST_ROOTS, or the development
-    CA): the web process then needs no token PIN and never logs in to the worker's token."""
+    signing key where the configuration allows (MADOGUCHI_TRUST_ROOTS, required with a
+    token, or the development CA): the web process never logs in to the worker's token."""
     configured = _certificates(config.trust_roots, "MADOGUCHI_TRUST_ROOTS")
     if configured:
         return configured
+    if config.pkcs11_module:
+        raise SigningSetupError(_PKCS11_NEEDS_ROOT_FILES)
     if not (config.pkcs11_module or config.p12_file or config.key_file or config.cert_file):
         return development_roots(config.data_dir)
     return DocumentSigner(config).trust_roots

@@ -43,7 +43,7 @@ def test_a_key_on_the_token_signs_documents_that_verify(
     signer = DocumentSigner(token_config)
     assert not signer.is_development
     assert "Shinjuku City" in signer.certificate.subject.rfc4514_string()  # read from the token
-    assert signer.trust_roots == (token_root.certificate,)  # the self-signed one in the chain
+    assert signer.trust_roots == (token_root.certificate,)
     signed = signer.sign_pdf(one_page_pdf(), reason="決定通知書", location="東京都新宿区")
     verdict = verify_pdf(signed, [token_root.certificate])
     assert verdict.code is VerdictCode.VALID
@@ -114,8 +114,10 @@ def test_the_web_process_reads_the_trust_roots_without_opening_the_token(
         trust_roots=(root,),
     )
     assert verification_roots(config) == (token_root.certificate,)
-    with pytest.raises(SigningSetupError, match="does not exist"):
-        verification_roots(replace(config, trust_roots=()))  # the token must tell
+    with pytest.raises(SigningSetupError, match="set MADOGUCHI_TRUST_ROOTS"):
+        verification_roots(replace(config, trust_roots=()))
+    with pytest.raises(SigningSetupError, match="set MADOGUCHI_TRUST_ROOTS"):
+        DocumentSigner(replace(config, trust_roots=()))  # the worker says so at start-up
 
 
 @pytest.fixture(scope="session")
@@ -128,6 +130,7 @@ def token_config(softhsm: Path) -> SigningConfig:
     return SigningConfig(
         data_dir=softhsm, office_name=OFFICE, pkcs11_module=MODULE, pkcs11_token=TOKEN,
         pkcs11_key_label=KEY, pkcs11_pin=PIN, chain_files=(softhsm / "root.pem",),
+        trust_roots=(softhsm / "root.pem",),
     )  # fmt: skip
 
 

@@ -138,7 +138,11 @@ def test_keys_from_a_pkcs12_file(tmp_path: Path) -> None:
     [
         ({"p12_file": Path("/nonexistent.p12")}, "cannot read the signing key"),
         ({"key_file": Path("/nonexistent.pem")}, "set both"),
-        ({"pkcs11_module": "/nonexistent/pkcs11.so"}, "MADOGUCHI_SIGNING_PKCS11_MODULE"),
+        (
+            {"pkcs11_module": "/nonexistent/pkcs11.so", "trust_roots": (Path("/root.pem"),)},
+            "MADOGUCHI_SIGNING_PKCS11_MODULE",
+        ),
+        ({"pkcs11_module": "/nonexistent/pkcs11.so"}, "set MADOGUCHI_TRUST_ROOTS"),
         ({"stamp_font": Path("/nonexistent.ttf")}, "fonts-ipaexfont-gothic"),
     ],
 )
