@@ -115,6 +115,13 @@ class EmbeddedFont:
             name = order[cid] if cid < len(order) else ""
         return name if cid != 0 and self._cff_outline(name) else None
 
+    def outline_bounds(self, name: str) -> tuple[float, ...] | None:
+        """The bounds of glyph ``name``'s outline in this CFF font program."""
+        charstring = self.cff.CharStrings[name]
+        charstring.decompile()
+        bounds = charstring.calcBounds(self.cff.CharStrings)
+        return tuple(bounds) if bounds is not None else None
+
     def _cff_outline(self, name: str) -> bool:
         if name not in self.cff.CharStrings:
             return False

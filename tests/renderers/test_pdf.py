@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fontTools.ttLib import TTFont
 
 from engine.answers import validate_answers
 from engine.definitions.loader import parse_definition
@@ -126,6 +127,23 @@ def test_rare_characters_in_names_are_drawn_by_our_embedded_font() -> None:
     assert all(font.embedded and font.name[7] == "+" for font in fonts)
     assert all(font.glyph_count < 30 for font in fonts)  # of 65,535: only what the page uses
     assert {font.family for font in fonts} == {"Noto Sans CJK JP"}
+
+
+def test_each_character_is_drawn_with_its_own_outline_from_the_font() -> None:
+    # The subset keeps each glyph's CID while renumbering glyphs (renderers/pdf/cid_fonts):
+    # a slip would draw other characters while the text layer still reads right.
+    text = RARE_NAMES.replace(" ", "") + "受付番号申請者様"
+    pdf = render_pdf(page(f"<p>{text}</p>"))
+    [font] = embedded_fonts(pdf)
+    with TTFont(FONT_FILES[0], fontNumber=0, lazy=True) as source:  # the JP face
+        cmap = source.getBestCmap()
+        strings = source["CFF "].cff.topDictIndex[0].CharStrings
+        for character in text:
+            name = cmap[ord(character)]
+            assert font.glyph_for(character) == name  # the same CID
+            original = strings[name]
+            original.decompile()
+            assert font.outline_bounds(name) == tuple(original.calcBounds(strings))
 
 
 def test_the_glyph_check_sees_a_character_no_font_has() -> None:
