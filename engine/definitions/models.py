@@ -155,6 +155,11 @@ class Definition(_Strict):
     def transition(self, action: str) -> Transition | None:
         return next((t for t in self.workflow.transitions if t.action == action), None)
 
+    def document_title(self, name: str) -> LocalizedText:
+        """The title of document ``name``; its name if this version does not declare it."""
+        spec = self.documents.get(name)
+        return spec.title if spec is not None else LocalizedText(ja=name)
+
     def sensitive_paths(self) -> list[str]:
         """Paths of answers that are sensitive (encrypted at rest, masked, exported on request)."""
         return [path for path, spec in walk_fields(self.fields()) if spec.sensitive]

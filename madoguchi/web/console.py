@@ -662,9 +662,8 @@ def _history_row(
     if event.kind == "assigned":
         details = [people.get(data.get("to") or "", "—")]
     if event.kind == REVOKED:
-        spec = definition.documents.get(str(data.get("document")))
-        details = [spec.title.get(language) if spec else str(data.get("document"))]
-        details.append(str(data.get("reason", "")))
+        title = definition.document_title(str(data.get("document")))
+        details = [title.get(language), str(data.get("reason", ""))]
     if data.get("fields"):
         details.extend(label(field_id) for field_id in data["fields"])
     state_from = states[data["from"]].label if event.kind == "state_changed" else None

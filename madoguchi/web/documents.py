@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -16,7 +16,6 @@ from sqlalchemy import select
 from starlette.datastructures import UploadFile
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
-from engine.definitions.models import Document as DocumentSpec
 from engine.documents import requests
 from engine.documents.codes import normalize_document_code
 from engine.documents.config import SigningConfig
@@ -130,7 +129,7 @@ def _described(call: Call, document: Document) -> pages.VerifyPage:
     definition = DefinitionStore(call.db).load(submission.definition_version_id).definition
     return pages.VerifyPage(
         code=document.code,
-        document=title_of(definition.documents, document.name),
+        document=definition.document_title(document.name),
         procedure_title=definition.title,
         reference=submission.reference,
         issued_text=screens.when_text(document.issued_at, call.visitor.language),
@@ -154,7 +153,7 @@ def links(
     language = call.visitor.language
     return [
         pages.DocumentLink(
-            title=title_of(definition.documents, document.name),
+            title=definition.document_title(document.name),
             url=f"{base}/documents/{document.id}",
             issued_text=screens.when_text(document.issued_at, language),
             verify_url=f"/verify/{document.code}",
@@ -171,13 +170,7 @@ def links(
 
 def preparing(call: Call, submission: Submission) -> list[LocalizedText]:
     definition = DefinitionStore(call.db).load(submission.definition_version_id).definition
-    return [title_of(definition.documents, name) for name in requests.pending(call.db, submission)]
-
-
-def title_of(documents: Mapping[str, DocumentSpec], name: str) -> LocalizedText:
-    """The document's title; its name if the version no longer declares it."""
-    spec = documents.get(name)
-    return spec.title if spec is not None else LocalizedText(ja=name)
+    return [definition.document_title(name) for name in requests.pending(call.db, submission)]
 
 
 def of_case(call: Call, submission: Submission) -> Document:

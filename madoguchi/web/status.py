@@ -180,8 +180,7 @@ def _event_text(definition: Definition, kind: str, data: dict[str, Any]) -> Loca
     if kind == "answers_changed":
         return LocalizedText(ja="申請内容を補正しました", en="You corrected your answers")
     if kind == REVOKED:  # the reason stays with the office: it may name others
-        spec = definition.documents.get(str(data.get("document")))
-        title = spec.title if spec is not None else LocalizedText(ja=str(data.get("document")))
+        title = definition.document_title(str(data.get("document")))
         return LocalizedText(
             ja=f"{title.ja}が取り消されました", en=f"The {title.get('en')} was revoked"
         )
